@@ -1,0 +1,2 @@
+export * from './embeddings/embedder.port';
+export * from './embeddings/hashed-ngram.embedder';
