@@ -1,2 +1,12 @@
 export * from './embeddings/embedder.port';
 export * from './embeddings/hashed-ngram.embedder';
+export * from './embeddings/openai-compatible.embedder';
+export * from './chat/chat-backend.port';
+export * from './chat/llm-error';
+export * from './chat/retry.policy';
+export * from './chat/request-limiter';
+export * from './chat/token-estimate';
+export { normaliseBaseUrl, type OpenAiHttpOptions } from './chat/openai-http.client';
+export * from './chat/openai-compatible.chat-backend';
+export * from './chat/resilient.chat-backend';
+export * from './chat/replay.chat-backend';

@@ -1,0 +1,12 @@
+export * from './event-store.port';
+export * from './typeorm-event-store';
+export * from './outbox-relay';
+export * from './projection-runner';
+export * from './inbox';
+export * from './event-consumer';
+export * from './data-source.factory';
+export * from './pglite/pglite-pool';
+export { StoredEventEntity } from './entities/stored-event.entity';
+export { OutboxMessageEntity } from './entities/outbox-message.entity';
+export { ProjectionCheckpointEntity } from './entities/projection-checkpoint.entity';
+export { ProcessedMessageEntity } from './entities/processed-message.entity';

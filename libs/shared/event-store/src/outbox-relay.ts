@@ -1,0 +1,132 @@
+import type { DataSource } from 'typeorm';
+import type { MessageBus } from '@fusion/shared/messaging';
+import type { EventStore } from './event-store.port';
+
+export interface OutboxRelayOptions {
+  source: string;
+  batchSize?: number;
+  pollIntervalMs?: number;
+  onError?: (err: unknown) => void;
+  onPublished?: (count: number) => void;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  message_key: string;
+  payload: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * Publishes outbox rows to the bus in id order, then marks them published in the same transaction
+ * that locked them (FOR UPDATE SKIP LOCKED, so replicas never publish one row twice concurrently).
+ * A crash between publish and commit re-publishes: consumers are idempotent by event id.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+  private unsubscribe: (() => void) | null = null;
+  private failures = 0;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly bus: MessageBus,
+    private readonly store: EventStore,
+    private readonly opts: OutboxRelayOptions,
+  ) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.unsubscribe = this.store.onCommitted(() => this.kick());
+    this.kick();
+  }
+
+  /** Publish now (coalesces concurrent kicks). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().then(() => undefined).finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      } else {
+        this.schedule();
+      }
+    });
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const base = this.opts.pollIntervalMs ?? 500;
+    const delay = this.failures > 0 ? Math.min(base * 2 ** this.failures, 10_000) : base;
+    this.timer = setTimeout(() => this.kick(), delay);
+    this.timer.unref();
+  }
+
+  /** Publishes until nothing is pending; returns the number published. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      let n: number;
+      try {
+        n = await this.publishBatch();
+        this.failures = 0;
+      } catch (err) {
+        this.failures += 1;
+        this.opts.onError?.(err);
+        return total;
+      }
+      total += n;
+      if (n === 0 || this.stopped) return total;
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    return this.ds.transaction(async (m) => {
+      const rows = (await m.query(
+        `SELECT id, topic, message_key, payload, headers FROM outbox
+          WHERE source = $1 AND published_at IS NULL ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [this.opts.source, this.opts.batchSize ?? 500],
+      )) as OutboxRow[];
+      if (rows.length === 0) return 0;
+      try {
+        await this.bus.publish(
+          rows.map((r) => ({ topic: r.topic, key: r.message_key, value: JSON.stringify(r.payload), headers: r.headers })),
+        );
+      } catch (err) {
+        throw new Error(`outbox relay: publishing ${rows.length} messages failed: ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
+      await m.query(`UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`, [
+        rows.map((r) => r.id),
+      ]);
+      this.opts.onPublished?.(rows.length);
+      return rows.length;
+    });
+  }
+
+  async pendingCount(): Promise<number> {
+    const rows = (await this.ds.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE source = $1 AND published_at IS NULL`,
+      [this.opts.source],
+    )) as { n: number }[];
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}

@@ -1,0 +1,131 @@
+import { EventEmitter } from 'node:events';
+import { PGlite, types, type PGliteOptions } from '@electric-sql/pglite';
+
+interface PgLikeResult {
+  rows: unknown[];
+  rowCount: number;
+  command: string;
+  fields: { name: string; dataTypeID: number }[];
+}
+
+/**
+ * PGlite is one Postgres session. Each checkout holds an exclusive lease until released, so a TypeORM
+ * transaction (BEGIN ... COMMIT on one query runner) never interleaves with another caller's statements.
+ */
+class SessionLease {
+  private tail: Promise<void> = Promise.resolve();
+
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    const ready = this.tail.then(() => release);
+    this.tail = this.tail.then(() => next);
+    return ready;
+  }
+}
+
+/** A checked-out PGlite "connection" with the slice of the `pg` client API that TypeORM uses. */
+class PGliteClient extends EventEmitter {
+  constructor(private readonly db: PGlite) {
+    super();
+  }
+
+  async query(sql: string, params?: unknown[]): Promise<PgLikeResult> {
+    if (!Array.isArray(params) || params.length === 0) {
+      // Simple protocol: also runs multi-statement strings (TypeORM expects the last statement's result).
+      const results = await this.db.exec(sql);
+      const last = results[results.length - 1];
+      return toPgResult(sql, last?.rows ?? [], last?.affectedRows, last?.fields ?? []);
+    }
+    const r = await this.db.query(sql, params.map(serializeParam));
+    return toPgResult(sql, r.rows, r.affectedRows, r.fields);
+  }
+
+  release(): void {
+    /* the lease is released by the pool callback */
+  }
+}
+
+function serializeParam(value: unknown): unknown {
+  // Match node-postgres: plain objects and arrays of objects go to json/jsonb as JSON text.
+  if (value === undefined) return null;
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}
+
+function toPgResult(
+  sql: string,
+  rows: unknown[],
+  affectedRows: number | undefined,
+  fields: readonly { name: string; dataTypeID: number }[],
+): PgLikeResult {
+  const command = (/^\s*(\w+)/.exec(sql)?.[1] ?? '').toUpperCase();
+  const isDml = command === 'UPDATE' || command === 'DELETE' || command === 'INSERT';
+  return {
+    rows,
+    rowCount: isDml ? (affectedRows ?? rows.length) : rows.length,
+    command,
+    fields: fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID })),
+  };
+}
+
+export interface PGlitePoolOptions {
+  /** `memory://` (default) or a directory path for a persistent store. */
+  dataDir?: string;
+}
+
+/** Type parsers that make PGlite return what node-postgres returns (int8 and numeric as strings). */
+export const pgCompatibleParsers: PGliteOptions['parsers'] = {
+  [types.INT8]: (v: string) => v,
+  [types.NUMERIC]: (v: string) => v,
+};
+
+/**
+ * The `pg` module surface TypeORM's postgres driver needs (`new Pool(opts)`, `connect(cb)`, `end(cb)`),
+ * backed by one PGlite instance per pool. Pass `{ Pool: createPGlitePoolClass(opts) }` as the driver.
+ */
+export function createPGliteDriver(opts: PGlitePoolOptions): { Pool: new () => EventEmitter } {
+  let instance: Promise<PGlite> | null = null;
+  const lease = new SessionLease();
+  const open = (): Promise<PGlite> => {
+    instance ??= PGlite.create(opts.dataDir ?? 'memory://', { parsers: pgCompatibleParsers });
+    return instance;
+  };
+
+  class PGlitePool extends EventEmitter {
+    connect(cb: (err: Error | null, client: PGliteClient | null, release: (err?: unknown) => void) => void): void {
+      void (async () => {
+        let release: (() => void) | undefined;
+        try {
+          const db = await open();
+          release = await lease.acquire();
+          const done = release;
+          let released = false;
+          cb(null, new PGliteClient(db), () => {
+            if (!released) {
+              released = true;
+              done();
+            }
+          });
+        } catch (err) {
+          release?.();
+          cb(err as Error, null, () => undefined);
+        }
+      })();
+    }
+
+    end(cb?: (err: Error | null) => void): void {
+      const closing = instance;
+      instance = null;
+      void (async () => {
+        try {
+          if (closing) await (await closing).close();
+          cb?.(null);
+        } catch (err) {
+          cb?.(err as Error);
+        }
+      })();
+    }
+  }
+  return { Pool: PGlitePool };
+}

@@ -1,0 +1,212 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { Kafka, logLevel, type Consumer, type Producer, type LogEntry } from 'kafkajs';
+import { deliverWithPolicy } from './delivery';
+import type {
+  IncomingMessage,
+  MessageBus,
+  OutgoingMessage,
+  StopOptions,
+  Subscription,
+  SubscriptionSpec,
+} from './message-bus.port';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  partitions?: number;
+  /** Where kafkajs' own log lines go (warnings and errors). */
+  log?: (level: 'error' | 'warn' | 'info', message: string, extra: Record<string, unknown>) => void;
+  connectionTimeoutMs?: number;
+}
+
+const tracer = trace.getTracer('fusion-messaging');
+
+/** The messaging port on Apache Kafka (kafkajs). Manual commits give the same semantics as the in-process bus. */
+export class KafkaMessageBus implements MessageBus {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private producer: Producer | null = null;
+  private producerReady: Promise<Producer> | null = null;
+  private readonly subscriptions = new Set<KafkaSubscription>();
+  private readonly knownTopics = new Set<string>();
+
+  constructor(private readonly opts: KafkaBusOptions) {
+    const log = opts.log;
+    this.kafka = new Kafka({
+      clientId: opts.clientId,
+      brokers: opts.brokers,
+      connectionTimeout: opts.connectionTimeoutMs ?? 5000,
+      retry: { retries: 8, initialRetryTime: 200 },
+      logLevel: logLevel.WARN,
+      logCreator: () => (entry: LogEntry) => {
+        if (!log) return;
+        const { message, ...extra } = entry.log;
+        const level = entry.level <= logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info';
+        log(level, `kafkajs ${entry.namespace}: ${message}`, extra);
+      },
+    });
+  }
+
+  private getProducer(): Promise<Producer> {
+    this.producerReady ??= (async () => {
+      const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      await p.connect();
+      this.producer = p;
+      return p;
+    })();
+    return this.producerReady;
+  }
+
+  async ensureTopics(topics: readonly string[]): Promise<void> {
+    const missing = topics.filter((t) => !this.knownTopics.has(t));
+    if (missing.length === 0) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const create = missing.filter((t) => !existing.has(t));
+      if (create.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: create.map((topic) => ({ topic, numPartitions: this.opts.partitions ?? 3, replicationFactor: 1 })),
+        });
+      }
+      for (const t of missing) this.knownTopics.add(t);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const producer = await this.getProducer();
+    const byTopic = new Map<string, { key: string; value: string | Buffer; headers: Record<string, string> }[]>();
+    for (const m of messages) {
+      const headers = { ...(m.headers ?? {}) };
+      if (!headers['traceparent']) propagation.inject(context.active(), headers);
+      const list = byTopic.get(m.topic) ?? [];
+      list.push({ key: m.key, value: m.value, headers });
+      byTopic.set(m.topic, list);
+    }
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic.entries()].map(([topic, msgs]) => ({ topic, messages: msgs })),
+    });
+  }
+
+  async subscribe(spec: SubscriptionSpec): Promise<Subscription> {
+    await this.ensureTopics(spec.topics);
+    const consumer = this.kafka.consumer({
+      groupId: spec.groupId,
+      allowAutoTopicCreation: true,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 10_000,
+      maxWaitTimeInMs: 100,
+    });
+    const sub = new KafkaSubscription(consumer, spec, (m) => this.publish([m]), () => this.subscriptions.delete(sub));
+    this.subscriptions.add(sub);
+    await sub.start();
+    return sub;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    if (this.producer) await this.producer.disconnect();
+    this.producer = null;
+    this.producerReady = null;
+  }
+}
+
+class KafkaSubscription implements Subscription {
+  private stopping = false;
+  private stopped = false;
+  /** "topic/partition" -> next offset to commit, and how many are processed since the last commit. */
+  private readonly pending = new Map<string, { topic: string; partition: number; offset: string; count: number }>();
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly spec: SubscriptionSpec,
+    private readonly publishDlq: (m: OutgoingMessage) => Promise<void>,
+    private readonly onStopped: () => void,
+  ) {}
+
+  get groupId(): string {
+    return this.spec.groupId;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    for (const topic of this.spec.topics) {
+      await this.consumer.subscribe({ topic, fromBeginning: this.spec.fromBeginning ?? true });
+    }
+    const joined = new Promise<void>((resolve) => {
+      const off = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
+    const commitEvery = this.spec.commitEvery ?? 1;
+    await this.consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ topic, partition, message }) => {
+        if (this.stopping) return; // not processed and never committed: the next subscriber gets it
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) {
+          if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
+        }
+        const incoming: Omit<IncomingMessage, 'attempt'> = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key ? message.key.toString() : null,
+          value: message.value ?? Buffer.alloc(0),
+          headers,
+          timestamp: message.timestamp,
+        };
+        const parent = propagation.extract(context.active(), headers);
+        await tracer.startActiveSpan(
+          `${topic} process`,
+          { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.consumer.group.name': this.spec.groupId } },
+          parent,
+          async (span) => {
+            try {
+              const outcome = await deliverWithPolicy(this.spec, incoming, this.publishDlq, () => this.stopping);
+              if (outcome.kind === 'dead-lettered') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.reason });
+            } finally {
+              span.end();
+            }
+          },
+        );
+        const key = `${topic}/${partition}`;
+        const next = (BigInt(message.offset) + 1n).toString();
+        const entry = this.pending.get(key) ?? { topic, partition, offset: next, count: 0 };
+        entry.offset = next;
+        entry.count += 1;
+        this.pending.set(key, entry);
+        if (entry.count >= commitEvery) {
+          await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+          entry.count = 0;
+        }
+      },
+    });
+    await Promise.race([joined, new Promise((r) => setTimeout(r, 30_000))]);
+  }
+
+  async stop(opts: StopOptions = {}): Promise<void> {
+    if (this.stopped) return;
+    this.stopping = true;
+    this.stopped = true;
+    try {
+      if (opts.commitPending ?? true) {
+        const offsets = [...this.pending.values()].filter((e) => e.count > 0);
+        if (offsets.length > 0) {
+          await this.consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+        }
+      }
+    } finally {
+      await this.consumer.disconnect();
+      this.onStopped();
+    }
+  }
+}

@@ -1,0 +1,5 @@
+export * from './start-telemetry';
+export * from './logger';
+export * from './nest-logger';
+export * from './metrics';
+export * from './trace-context';
