@@ -8,7 +8,7 @@
 #   scripts/infra/all.sh env      print the env lines of what runs (use: eval "$(scripts/infra/all.sh env)")
 set -euo pipefail
 LOG_TAG=infra
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 want_jaeger() {

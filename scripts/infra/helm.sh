@@ -9,7 +9,7 @@
 # Env: HELM_VERSION (v3.22.0), HELM_BIN (use this helm), FUSION_CACHE_DIR (~/.cache/fusionfactory).
 set -euo pipefail
 LOG_TAG=helm
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 HELM_VERSION="${HELM_VERSION:-v3.22.0}"

@@ -14,7 +14,7 @@
 #      FUSION_INFRA_DIR (state), FUSION_CACHE_DIR (cache).
 set -euo pipefail
 LOG_TAG=jaeger
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 JAEGER_VERSION="${JAEGER_VERSION:-v1.76.0}"
@@ -80,6 +80,7 @@ do_start() {
     echo "$port" >"$STATE/$name.port"
     export "$var=$port"
   done
+  # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
     "$BIN" --config "$INFRA_SCRIPTS/jaeger/config.yaml" </dev/null >>"$STATE/jaeger.log" 2>&1 9>&- &
   local deadline=$(($(date +%s) + 60)) pid

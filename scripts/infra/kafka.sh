@@ -14,7 +14,7 @@
 #      FUSION_INFRA_DIR (state, <repo>/tmp/infra), FUSION_CACHE_DIR (~/.cache/fusionfactory).
 set -euo pipefail
 LOG_TAG=kafka
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 KAFKA_VERSION="${KAFKA_VERSION:-4.1.1}"
@@ -45,10 +45,11 @@ fetch() {
   log "fetching Kafka $KAFKA_VERSION from Maven Central into $KAFKA_CACHE (first time only)"
   rm -rf "$tmp"
   mkdir -p "$tmp"
-  if ! mvn -B -q -f "$INFRA_SCRIPTS/kafka/pom.xml" dependency:copy-dependencies \
+  # Full plugin coordinates: no plugin-prefix lookup, so an offline machine fails on the artifact it lacks.
+  if ! mvn -B -q -f "$INFRA_SCRIPTS/kafka/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
     -Dkafka.version="$KAFKA_VERSION" -DincludeScope=runtime -DoutputDirectory="$tmp/libs" >"$tmp/mvn.log" 2>&1; then
     show_log "$tmp/mvn.log" 30
-    if grep -qiE 'unknownhost|unknown host|could not transfer|connect(ion)? (timed out|refused)|network is unreachable|resolve' "$tmp/mvn.log"; then
+    if grep -qiE 'unknownhost|unknown host|could not transfer|could not be resolved|connect(ion)? (timed out|refused)|network is unreachable|offline' "$tmp/mvn.log"; then
       die "could not download Kafka $KAFKA_VERSION from Maven Central (repo.maven.apache.org): check the network or ~/.m2/settings.xml mirrors"
     fi
     die "mvn dependency:copy-dependencies failed for org.apache.kafka:kafka_2.13:$KAFKA_VERSION (log above)"
@@ -61,7 +62,7 @@ fetch() {
     rm -rf "$tmp"
     [[ -f "$KAFKA_CACHE/.complete" ]] || die "could not move $tmp to $KAFKA_CACHE"
   fi
-  log "fetched $(ls "$LIBS" | wc -l) jars in $(($(now_ms) - t0)) ms"
+  log "fetched $(find "$LIBS" -name "*.jar" | wc -l) jars in $(($(now_ms) - t0)) ms"
 }
 
 # Compile the readiness probe once per Kafka version (it links against that kafka-clients).
@@ -165,6 +166,7 @@ do_start() {
   # setsid: the broker outlives the shell (and the vitest process) that started it; stdio goes to files
   # so a caller reading our stdout is not kept waiting on the broker; fd 9 (our lock) must not leak into it.
   # shellcheck disable=SC2086
+  # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$PID_FILE" \
     java ${KAFKA_HEAP_OPTS:--Xms128m -Xmx512m} -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
     "${jvm_common[@]}" kafka.Kafka "$PROPS" </dev/null >>"$LOGS/stdout.log" 2>&1 9>&- &

@@ -8,7 +8,7 @@
 # Env: KUSTOMIZE_VERSION (v5.8.1), KUSTOMIZE_BIN (use this one), FUSION_CACHE_DIR (~/.cache/fusionfactory).
 set -euo pipefail
 LOG_TAG=kustomize
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 KUSTOMIZE_VERSION="${KUSTOMIZE_VERSION:-v5.8.1}"

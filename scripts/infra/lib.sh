@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for scripts/infra/*.sh (sourced, not executed).
 # State (pids, ports, logs, data) lives under $FUSION_INFRA_DIR, default <repo>/tmp/infra.
 # Caches (downloaded jars, built binaries) live under $FUSION_CACHE_DIR, default ~/.cache/fusionfactory.
@@ -5,6 +6,7 @@
 INFRA_SCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$INFRA_SCRIPTS/../.." && pwd)"
 INFRA_DIR="${FUSION_INFRA_DIR:-$REPO_ROOT/tmp/infra}"
+# shellcheck disable=SC2034 # used by the scripts that source this file
 CACHE_DIR="${FUSION_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/fusionfactory}"
 INFRA_HOST=127.0.0.1
 
@@ -27,14 +29,14 @@ port_open() {
 
 # A port nobody listens on. The kernel hands out an ephemeral one; bash has no bind(), so ask python3 or node.
 free_port() {
-  local p
+  local p="" i
   if command -v python3 >/dev/null 2>&1; then
     p="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
   elif command -v node >/dev/null 2>&1; then
     p="$(node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
   else
     # Last resort: probe a random high port until one refuses connections.
-    for _ in $(seq 1 50); do
+    for ((i = 0; i < 50; i++)); do
       p=$((20000 + RANDOM % 30000))
       port_open "$p" || break
     done
@@ -63,7 +65,7 @@ pick_port() { # pick_port <state-file> <requested-or-empty>
 
 pid_alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
 
-read_pid() { [[ -f "$1" ]] && cat "$1" || true; }
+read_pid() { if [[ -f "$1" ]]; then cat "$1"; fi; }
 
 # Stop a process: SIGTERM, wait up to <secs>, then SIGKILL.
 stop_pid() { # stop_pid <pid> <secs>

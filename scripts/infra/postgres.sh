@@ -14,7 +14,7 @@
 # As root the server runs as the unprivileged `postgres` user (created when absent), as PostgreSQL requires.
 set -euo pipefail
 LOG_TAG=postgres
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 STATE="$INFRA_DIR/postgres"
@@ -32,7 +32,7 @@ find_pg_bin() {
     return
   fi
   local d
-  d="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  d="$(find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -n 1)"
   if [[ -n "$d" && -x "$d/pg_ctl" ]]; then
     echo "$d"
     return

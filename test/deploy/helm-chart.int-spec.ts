@@ -54,7 +54,7 @@ beforeAll(() => {
   if (res.status !== 0 || !res.stdout.trim()) {
     throw new Error(
       `helm is needed for the chart tests and was not found (${res.stderr.trim()}). ` +
-        'Install it with `scripts/infra/helm.sh install` (builds helm v3.22.0 with Go, ~2 min once), or set HELM_BIN.',
+        'Install it with `scripts/infra/helm.sh install` (builds helm v3.22.0 with Go, ~4 min once), or set HELM_BIN.',
     );
   }
   helm = res.stdout.trim();

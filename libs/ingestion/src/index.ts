@@ -35,3 +35,25 @@ export type {
   RejectionSample,
 } from './application/import-logs/import-logs.command';
 export { importLogs, type ImportLogsDeps } from './application/import-logs/import-logs.handler';
+
+// Service: ingest use case, log store and the Nest adapters.
+export * from './application/ports/log-repository.port';
+export * from './application/ingest-logs/ingest-logs.command';
+export * from './application/ingest-logs/ingest-logs.handler';
+export * from './application/import-dataset.guard';
+export { TypeOrmLogRepository, logRecordedEventId } from './adapters/persistence/typeorm-log.repository';
+export { RepositoryLogSink } from './adapters/persistence/repository-log-sink';
+export { CreateIngestionLogRecords1767225700000 } from './adapters/persistence/1767225700000-create-ingestion-log-records';
+export { IngestionModule, ingestionContext } from './adapters/ingestion.module';
+export * from './adapters/ingestion.tokens';
+export { protoToLooseRecord, recordToProto } from './adapters/grpc/log-record.proto-mapping';
+// Synthetic demo logs (documented as synthetic wherever they show).
+export * from './application/demo-data/demo-catalog';
+export {
+  DEMO_GENERATOR,
+  DEMO_NOTICE,
+  demoSuccessProbability,
+  generateDemoLogs,
+  type DemoLogOptions,
+  type DemoLogSet,
+} from './application/demo-data/demo-logs.generator';

@@ -55,3 +55,46 @@ export function consumeEvents(bus: MessageBus, inbox: Inbox, spec: EventConsumer
     },
   });
 }
+
+export interface EventBatchConsumerSpec {
+  groupId: string;
+  topics: readonly string[];
+  /** Applied once per event id, for a batch of new events in order, in one transaction. */
+  handleBatch: (events: EventEnvelope[], tx: TransactionContext) => Promise<void>;
+  /** Cheap pre-filter: events it rejects are acknowledged without a transaction (nothing to do for them). */
+  relevant?: (event: EventEnvelope) => boolean;
+  maxBatchSize?: number;
+  maxAttempts?: number;
+  fromBeginning?: boolean;
+  onDuplicate?: (event: EventEnvelope) => void;
+}
+
+/**
+ * Batched idempotent consumption: one transaction per batch (inbox rows + the handler's writes), which keeps
+ * bulk imports fast on both backbones. A failing batch is retried message by message (poison to the DLQ).
+ */
+export function consumeEventBatches(bus: MessageBus, inbox: Inbox, spec: EventBatchConsumerSpec): Promise<Subscription> {
+  return bus.subscribe({
+    groupId: spec.groupId,
+    topics: spec.topics,
+    maxAttempts: spec.maxAttempts ?? 5,
+    maxBatchSize: spec.maxBatchSize ?? 500,
+    commitEvery: 1,
+    fromBeginning: spec.fromBeginning ?? true,
+    batchHandler: async (messages) => {
+      const events = messages.map(parseEnvelope);
+      const wanted = spec.relevant ? events.filter(spec.relevant) : events;
+      if (wanted.length === 0) return;
+      const fresh = await inbox.processBatchOnce(
+        spec.groupId,
+        wanted.map((e) => e.eventId),
+        async (ids, tx) => {
+          const seen = new Set<string>();
+          const batch = wanted.filter((e) => ids.has(e.eventId) && !seen.has(e.eventId) && seen.add(e.eventId));
+          await spec.handleBatch(batch, tx);
+        },
+      );
+      if (spec.onDuplicate) for (const e of wanted) if (!fresh.has(e.eventId)) spec.onDuplicate(e);
+    },
+  });
+}

@@ -26,6 +26,35 @@ export class Inbox {
     });
   }
 
+  /**
+   * Batch form: marks every new id processed and runs `work` with only those (duplicates, within the batch or
+   * seen before, are filtered out), all in one transaction. Returns the ids that were new.
+   */
+  async processBatchOnce(
+    group: string,
+    messageIds: readonly string[],
+    work: (freshIds: ReadonlySet<string>, tx: TransactionContext) => Promise<void>,
+  ): Promise<Set<string>> {
+    const unique = [...new Set(messageIds)];
+    if (unique.length === 0) return new Set();
+    return this.store.transaction(async (tx) => {
+      const fresh = new Set<string>();
+      for (let i = 0; i < unique.length; i += 1000) {
+        const chunk = unique.slice(i, i + 1000);
+        const params: unknown[] = [group];
+        const values = chunk.map((id) => `($1, $${params.push(id)})`);
+        const rows = (await entityManagerOf(tx).query(
+          `INSERT INTO processed_messages (consumer_group, message_id) VALUES ${values.join(',')}
+           ON CONFLICT DO NOTHING RETURNING message_id`,
+          params,
+        )) as { message_id: string }[];
+        for (const r of rows) fresh.add(r.message_id);
+      }
+      if (fresh.size > 0) await work(fresh, tx);
+      return fresh;
+    });
+  }
+
   async wasProcessed(group: string, messageId: string): Promise<boolean> {
     return this.store.transaction(async (tx) => {
       const rows = (await entityManagerOf(tx).query(

@@ -3,6 +3,7 @@ import {
   DlqHeaders,
   PoisonMessageError,
   type IncomingMessage,
+  type MessageHandler,
   type OutgoingMessage,
   type SubscriptionSpec,
 } from './message-bus.port';
@@ -14,7 +15,7 @@ export type DeliveryOutcome = { kind: 'handled' } | { kind: 'dead-lettered'; rea
  * `maxAttempts`, dead-letter poison messages at once, and never let one message stop the consumer.
  */
 export async function deliverWithPolicy(
-  spec: SubscriptionSpec,
+  spec: Pick<SubscriptionSpec, 'groupId' | 'maxAttempts' | 'retryBackoffMs'> & { handler: MessageHandler },
   message: Omit<IncomingMessage, 'attempt'>,
   publishDlq: (m: OutgoingMessage) => Promise<void>,
   isStopping: () => boolean,
@@ -65,4 +66,36 @@ export function partitionOf(key: string, partitions: number): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h % partitions;
+}
+
+/** The one-message handler of a spec (in batch mode: a batch of one). */
+export function singleHandlerOf(spec: SubscriptionSpec): MessageHandler {
+  if (spec.handler) return spec.handler;
+  const batch = spec.batchHandler;
+  if (!batch) throw new Error(`subscription ${spec.groupId} needs a handler or a batchHandler`);
+  return (m) => batch([m]);
+}
+
+/**
+ * Delivers consecutive messages of one partition. In batch mode the whole batch goes first; if it fails,
+ * each message is delivered alone under the retry/DLQ policy, so one poison message never blocks the rest.
+ */
+export async function deliverBatchWithPolicy(
+  spec: SubscriptionSpec,
+  messages: Omit<IncomingMessage, 'attempt'>[],
+  publishDlq: (m: OutgoingMessage) => Promise<void>,
+  isStopping: () => boolean,
+): Promise<void> {
+  const single = singleHandlerOf(spec);
+  if (spec.batchHandler && messages.length > 1) {
+    try {
+      await spec.batchHandler(messages.map((m) => ({ ...m, attempt: 1 })));
+      return;
+    } catch {
+      if (isStopping()) throw new Error('subscription stopping');
+    }
+  }
+  for (const m of messages) {
+    await deliverWithPolicy({ ...spec, handler: single }, m, publishDlq, isStopping);
+  }
 }

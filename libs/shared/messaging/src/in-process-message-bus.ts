@@ -1,4 +1,4 @@
-import { deliverWithPolicy, partitionOf } from './delivery';
+import { deliverBatchWithPolicy, partitionOf } from './delivery';
 import type {
   IncomingMessage,
   MessageBus,
@@ -191,29 +191,34 @@ class InProcessSubscription implements Subscription {
     let offset = this.bus.committedOffset(this.spec.groupId, topicName, partition, this.spec.fromBeginning ?? true);
     let sinceCommit = 0;
     const commitEvery = this.spec.commitEvery ?? 1;
+    const maxBatch = this.spec.batchHandler ? (this.spec.maxBatchSize ?? 500) : 1;
     while (!this.stopping) {
-      const stored = topic.at(partition, offset);
-      if (!stored) {
+      const batch: Omit<IncomingMessage, 'attempt'>[] = [];
+      for (let o = offset; batch.length < maxBatch; o++) {
+        const stored = topic.at(partition, o);
+        if (!stored) break;
+        batch.push({
+          topic: topicName,
+          partition,
+          offset: String(o),
+          key: stored.key,
+          value: stored.value,
+          headers: stored.headers,
+          timestamp: stored.timestamp,
+        });
+      }
+      if (batch.length === 0) {
         await Promise.race([topic.waitForMore(), this.stopSignal]);
         continue;
       }
-      const message: Omit<IncomingMessage, 'attempt'> = {
-        topic: topicName,
-        partition,
-        offset: String(offset),
-        key: stored.key,
-        value: stored.value,
-        headers: stored.headers,
-        timestamp: stored.timestamp,
-      };
       try {
-        await deliverWithPolicy(this.spec, message, (m) => this.bus.publish([m]), () => this.stopping);
+        await deliverBatchWithPolicy(this.spec, batch, (m) => this.bus.publish([m]), () => this.stopping);
       } catch {
-        break; // stopping mid-retry: leave the message uncommitted
+        break; // stopping mid-retry: leave the messages uncommitted
       }
-      offset += 1;
+      offset += batch.length;
       this.positions.set(key, offset);
-      sinceCommit += 1;
+      sinceCommit += batch.length;
       if (sinceCommit >= commitEvery) {
         this.bus.commit(this.spec.groupId, topicName, partition, offset);
         sinceCommit = 0;

@@ -1,6 +1,6 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Kafka, logLevel, type Consumer, type Producer, type LogEntry } from 'kafkajs';
-import { deliverWithPolicy } from './delivery';
+import { deliverBatchWithPolicy } from './delivery';
 import type {
   IncomingMessage,
   MessageBus,
@@ -147,46 +147,68 @@ class KafkaSubscription implements Subscription {
       });
     });
     const commitEvery = this.spec.commitEvery ?? 1;
+    const maxBatch = this.spec.batchHandler ? (this.spec.maxBatchSize ?? 500) : 1;
     await this.consumer.run({
       autoCommit: false,
-      eachMessage: async ({ topic, partition, message }) => {
-        if (this.stopping) return; // not processed and never committed: the next subscriber gets it
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) {
-          if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
-        }
-        const incoming: Omit<IncomingMessage, 'attempt'> = {
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key ? message.key.toString() : null,
-          value: message.value ?? Buffer.alloc(0),
-          headers,
-          timestamp: message.timestamp,
-        };
-        const parent = propagation.extract(context.active(), headers);
-        await tracer.startActiveSpan(
-          `${topic} process`,
-          { kind: SpanKind.CONSUMER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.consumer.group.name': this.spec.groupId } },
-          parent,
-          async (span) => {
-            try {
-              const outcome = await deliverWithPolicy(this.spec, incoming, this.publishDlq, () => this.stopping);
-              if (outcome.kind === 'dead-lettered') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.reason });
-            } finally {
-              span.end();
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+        const { topic, partition } = batch;
+        for (let i = 0; i < batch.messages.length; i += maxBatch) {
+          // Not processed and never committed when stopping: the next subscriber gets them.
+          if (this.stopping || !isRunning() || isStale()) return;
+          const chunk = batch.messages.slice(i, i + maxBatch).map((message) => {
+            const headers: Record<string, string> = {};
+            for (const [k, v] of Object.entries(message.headers ?? {})) {
+              if (v !== undefined) headers[k] = Array.isArray(v) ? String(v[0]) : String(v);
             }
-          },
-        );
-        const key = `${topic}/${partition}`;
-        const next = (BigInt(message.offset) + 1n).toString();
-        const entry = this.pending.get(key) ?? { topic, partition, offset: next, count: 0 };
-        entry.offset = next;
-        entry.count += 1;
-        this.pending.set(key, entry);
-        if (entry.count >= commitEvery) {
-          await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
-          entry.count = 0;
+            return {
+              topic,
+              partition,
+              offset: message.offset,
+              key: message.key ? message.key.toString() : null,
+              value: message.value ?? Buffer.alloc(0),
+              headers,
+              timestamp: message.timestamp,
+            } satisfies Omit<IncomingMessage, 'attempt'>;
+          });
+          const first = chunk[0] as Omit<IncomingMessage, 'attempt'>;
+          const parent = propagation.extract(context.active(), first.headers);
+          await tracer.startActiveSpan(
+            `${topic} process`,
+            {
+              kind: SpanKind.CONSUMER,
+              attributes: {
+                'messaging.system': 'kafka',
+                'messaging.destination.name': topic,
+                'messaging.consumer.group.name': this.spec.groupId,
+                'messaging.batch.message_count': chunk.length,
+              },
+            },
+            parent,
+            async (span) => {
+              try {
+                await deliverBatchWithPolicy(this.spec, chunk, this.publishDlq, () => this.stopping);
+              } catch (err) {
+                span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+                throw err;
+              } finally {
+                span.end();
+              }
+            },
+          );
+          const last = chunk[chunk.length - 1] as Omit<IncomingMessage, 'attempt'>;
+          resolveOffset(last.offset); // fetch position only: offsets are committed explicitly below
+          const key = `${topic}/${partition}`;
+          const next = (BigInt(last.offset) + 1n).toString();
+          const entry = this.pending.get(key) ?? { topic, partition, offset: next, count: 0 };
+          entry.offset = next;
+          entry.count += chunk.length;
+          this.pending.set(key, entry);
+          if (entry.count >= commitEvery) {
+            await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+            entry.count = 0;
+          }
+          await heartbeat();
         }
       },
     });

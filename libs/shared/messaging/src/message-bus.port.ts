@@ -19,12 +19,21 @@ export interface IncomingMessage {
 }
 
 export type MessageHandler = (message: IncomingMessage) => Promise<void>;
+/** Handles several messages of one partition at once (in order); see `SubscriptionSpec.batchHandler`. */
+export type BatchHandler = (messages: IncomingMessage[]) => Promise<void>;
 
 export interface SubscriptionSpec {
   /** Explicit consumer group id (never derived). */
   groupId: string;
   topics: readonly string[];
-  handler: MessageHandler;
+  /** Exactly one of `handler` and `batchHandler`. */
+  handler?: MessageHandler;
+  /**
+   * Batch mode: up to `maxBatchSize` consecutive messages of a partition per call. When a batch fails it is
+   * retried one message at a time, so a poison message reaches the DLQ alone and the others still succeed.
+   */
+  batchHandler?: BatchHandler;
+  maxBatchSize?: number;
   /** Start from the earliest retained message when the group has no committed offset (default true). */
   fromBeginning?: boolean;
   /** Attempts per message before it goes to the group's DLQ (default 3). Poison messages go at once. */

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Response } from 'express';
 import type { DataSourceParts } from '@fusion/shared/event-store';
 import type { MessageBus } from '@fusion/shared/messaging';
 import { PinoNestLogger, createLogger, enableDefaultMetrics, setRootLogger, type Logger } from '@fusion/shared/telemetry';
@@ -8,6 +9,7 @@ import {
   GrpcMetricsInterceptor,
   OpsController,
   TransportExceptionFilter,
+  bodyParserProblem,
   createHealth,
   grpcMicroserviceOptions,
   setHealth,
@@ -98,7 +100,9 @@ export async function bootstrapService(spec: ServiceSpec): Promise<RunningServic
   const limit = spec.bodyLimitBytes ?? 32 * 1024 * 1024;
   app.useBodyParser('json', { limit });
   app.useBodyParser('text', { type: ['application/x-ndjson', 'application/jsonl', 'text/plain'], limit });
-  app.enableShutdownHooks();
+  app.use((err: unknown, _req: unknown, res: Response, next: (e?: unknown) => void) => {
+    if (!bodyParserProblem(err, res)) next(err);
+  });
   app.connectMicroservice(
     grpcMicroserviceOptions({
       host: spec.grpcHost,

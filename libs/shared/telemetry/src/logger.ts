@@ -1,4 +1,4 @@
-import { trace } from '@opentelemetry/api';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 
 let root: Logger | null = null;
@@ -12,9 +12,8 @@ export function createLogger(service: string, level = process.env['LOG_LEVEL'] ?
     messageKey: 'message',
     formatters: { level: (label) => ({ level: label }) },
     mixin() {
-      const span = trace.getActiveSpan();
-      if (!span) return {};
-      const ctx = span.spanContext();
+      const ctx = trace.getActiveSpan()?.spanContext();
+      if (!ctx || !isSpanContextValid(ctx)) return {};
       return { trace_id: ctx.traceId, span_id: ctx.spanId };
     },
   });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dlqTopicFor, type EventEnvelope } from '@fusion/contracts';
 import {
   ConcurrencyError,
+  consumeEventBatches,
   consumeEvents,
   entityManagerOf,
   Inbox,
@@ -267,6 +268,47 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
       expect(attempts.get('bad')).toBe(3);
       expect(dlq[0]!.headers[DlqHeaders.Reason]).toContain('downstream refused');
       expect(dlq[0]!.headers[DlqHeaders.Attempts]).toBe('3');
+      await sub.stop();
+      await dlqSub.stop();
+    });
+
+    it('consumes in batches: one transaction per batch, duplicates skipped, a poison message isolated to the DLQ', async () => {
+      const t = topic('batched');
+      const group = `g-batch-${run}`;
+      await bb.bus.ensureTopics([t, dlqTopicFor(group)]);
+      const dlq: IncomingMessage[] = [];
+      const dlqSub = await bb.bus.subscribe({ groupId: `${group}-dlq-reader`, topics: [dlqTopicFor(group)], handler: async (m) => void dlq.push(m) });
+      const applied: string[] = [];
+      const batchSizes: number[] = [];
+      let duplicates = 0;
+      const inbox = new Inbox(store);
+      const env = (id: string): string =>
+        JSON.stringify({ eventId: id, type: 'Ticked', schemaVersion: 1, streamId: 's', tenant: 't', data: {} });
+      const ids = Array.from({ length: 40 }, () => randomUUID());
+      // All on one key (one partition): 20 clean messages, then a poison one, a re-sent id and 20 more.
+      await bb.bus.publish(ids.slice(0, 20).map((id) => ({ topic: t, key: 'k', value: env(id) })));
+      const sub = await consumeEventBatches(bb.bus, inbox, {
+        groupId: group,
+        topics: [t],
+        maxBatchSize: 100,
+        onDuplicate: () => (duplicates += 1),
+        handleBatch: async (events) => {
+          batchSizes.push(events.length);
+          applied.push(...events.map((e) => e.eventId));
+        },
+      });
+      await waitFor(() => applied.length === 20, 30_000, 'first batch');
+      expect(Math.max(...batchSizes)).toBeGreaterThan(1);
+      await bb.bus.publish([
+        { topic: t, key: 'k', value: 'not json at all' },
+        { topic: t, key: 'k', value: env(ids[3]!) },
+        ...ids.slice(20).map((id) => ({ topic: t, key: 'k', value: env(id) })),
+      ]);
+      await waitFor(() => applied.length === 40 && dlq.length === 1, 30_000, 'batched consumption');
+      expect(applied).toEqual(ids);
+      expect(duplicates).toBe(1);
+      expect(dlq[0]!.value.toString()).toBe('not json at all');
+      expect(dlq[0]!.headers[DlqHeaders.Reason]).toMatch(/not JSON/);
       await sub.stop();
       await dlqSub.stop();
     });

@@ -50,3 +50,48 @@ export async function grpcHealthCheck(address: string, service = '', deadlineMs 
     client.close();
   }
 }
+
+/** Client-streaming call: writes every request (awaiting back-pressure), resolves to the single response. */
+export function clientStream<Req, Res>(
+  client: Client,
+  method: string,
+  requests: Iterable<Req> | AsyncIterable<Req>,
+  deadlineMs = 120_000,
+): Promise<Res> {
+  return new Promise((resolvePromise, reject) => {
+    const fn = (client as unknown as Record<string, (...args: unknown[]) => NodeJS.WritableStream>)[method];
+    if (typeof fn !== 'function') {
+      reject(new Error(`no method ${method} on client`));
+      return;
+    }
+    const call = fn.call(client, { deadline: Date.now() + deadlineMs }, (err: Error | null, res: Res) =>
+      err ? reject(err) : resolvePromise(res),
+    ) as NodeJS.WritableStream & { end(): void; on(ev: string, f: (...a: unknown[]) => void): unknown };
+    call.on('error', () => undefined); // the callback reports it
+    void (async () => {
+      try {
+        for await (const req of requests as AsyncIterable<Req>) {
+          if (!call.write(req as unknown as string)) await new Promise((r) => call.once('drain', r));
+        }
+      } finally {
+        call.end();
+      }
+    })();
+  });
+}
+
+/** Server-streaming call collected into an array. */
+export function serverStream<Req, Res>(client: Client, method: string, request: Req, deadlineMs = 600_000): Promise<Res[]> {
+  return new Promise((resolvePromise, reject) => {
+    const fn = (client as unknown as Record<string, (...args: unknown[]) => NodeJS.ReadableStream>)[method];
+    if (typeof fn !== 'function') {
+      reject(new Error(`no method ${method} on client`));
+      return;
+    }
+    const out: Res[] = [];
+    const call = fn.call(client, request, { deadline: Date.now() + deadlineMs });
+    call.on('data', (d: Res) => out.push(d));
+    call.on('error', reject);
+    call.on('end', () => resolvePromise(out));
+  });
+}

@@ -19,27 +19,7 @@ export class ProblemJsonFilter implements ExceptionFilter {
         .json({ type: 'about:blank', title: exception.name, status: statusCode, detail: Array.isArray(detail) ? detail.join('; ') : String(detail) });
       return;
     }
-    const bodyParserError = exception as { type?: string; status?: number; limit?: number; message?: string };
-    if (bodyParserError?.type === 'entity.too.large') {
-      res.status(413).type('application/problem+json').json({
-        type: 'about:blank',
-        title: 'Payload Too Large',
-        status: 413,
-        code: ErrorCode.ResourceExhausted,
-        detail: `request body exceeds the limit of ${bodyParserError.limit ?? '?'} bytes`,
-      });
-      return;
-    }
-    if (bodyParserError?.type === 'entity.parse.failed') {
-      res.status(400).type('application/problem+json').json({
-        type: 'about:blank',
-        title: 'Bad Request',
-        status: 400,
-        code: ErrorCode.InvalidArgument,
-        detail: `request body is not valid JSON: ${bodyParserError.message ?? ''}`,
-      });
-      return;
-    }
+    if (bodyParserProblem(exception, res)) return;
     const mapped = mapError(exception);
     if (mapped.code === ErrorCode.Internal) rootLogger().error({ err: exception }, 'unhandled error in HTTP handler');
     const statusCode = httpStatusOf(mapped.code);
@@ -52,4 +32,33 @@ export class ProblemJsonFilter implements ExceptionFilter {
       ...(mapped.violations.length > 0 ? { violations: mapped.violations } : {}),
     });
   }
+}
+
+/**
+ * Body-parser failures (express middleware, before any route): 413 naming the limit, 400 for bad JSON.
+ * Also mounted as an express error handler right after the body parsers, so Nest never re-wraps them.
+ */
+export function bodyParserProblem(exception: unknown, res: Response): boolean {
+  const e = exception as { type?: string; limit?: number; message?: string } | null;
+  if (e?.type === 'entity.too.large') {
+    res.status(413).type('application/problem+json').json({
+      type: 'about:blank',
+      title: 'Payload Too Large',
+      status: 413,
+      code: ErrorCode.ResourceExhausted,
+      detail: `request body exceeds the limit of ${e.limit ?? '?'} bytes`,
+    });
+    return true;
+  }
+  if (e?.type === 'entity.parse.failed') {
+    res.status(400).type('application/problem+json').json({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      code: ErrorCode.InvalidArgument,
+      detail: `request body is not valid JSON: ${e.message ?? ''}`,
+    });
+    return true;
+  }
+  return false;
 }

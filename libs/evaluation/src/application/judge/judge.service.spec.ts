@@ -1,12 +1,11 @@
 import { OpenAiCompatibleChatBackend } from '@fusion/shared/llm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the fake server is test support shared by all test tiers, not a lib
 import {
   startFakeOpenAi,
   type FakeRequest,
   type FakeScript,
   type FakeOpenAiServer,
-} from '../../../../../test/support/fake-openai';
+} from '@fusion/shared/testing';
 import type { JudgeInput } from '../../domain/judge/judge.prompt';
 import { JudgeService, type JudgeServiceOptions } from './judge.service';
 

@@ -1,4 +1,7 @@
 import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { PGlite, types, type PGliteOptions } from '@electric-sql/pglite';
 
 interface PgLikeResult {
@@ -88,7 +91,7 @@ export function createPGliteDriver(opts: PGlitePoolOptions): { Pool: new () => E
   let instance: Promise<PGlite> | null = null;
   const lease = new SessionLease();
   const open = (): Promise<PGlite> => {
-    instance ??= PGlite.create(opts.dataDir ?? 'memory://', { parsers: pgCompatibleParsers });
+    instance ??= openPGlite(opts.dataDir);
     return instance;
   };
 
@@ -128,4 +131,60 @@ export function createPGliteDriver(opts: PGlitePoolOptions): { Pool: new () => E
     }
   }
   return { Pool: PGlitePool };
+}
+
+const PGLITE_VERSION: string = (() => {
+  // The package's exports hide package.json: walk up from its entry point instead.
+  try {
+    let dir = dirname(require.resolve('@electric-sql/pglite'));
+    for (let i = 0; i < 5; i++) {
+      const candidate = join(dir, 'package.json');
+      if (existsSync(candidate)) {
+        const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+        if (pkg.name === '@electric-sql/pglite' && pkg.version) return pkg.version;
+      }
+      dir = dirname(dir);
+    }
+  } catch {
+    // fall through
+  }
+  return 'unknown';
+})();
+
+function templatePath(): string {
+  const base = process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache');
+  return join(base, 'fusionfactory', `pglite-${PGLITE_VERSION}-empty-cluster.tar.gz`);
+}
+
+function isEmptyOrMissing(dir: string): boolean {
+  return !existsSync(dir) || readdirSync(dir).length === 0;
+}
+
+/**
+ * A new PGlite cluster costs an initdb (seconds on a small machine); an empty cluster dumped once and cached
+ * under ~/.cache/fusionfactory loads in well under a second. Existing data directories open as they are.
+ */
+async function openPGlite(dataDir: string | undefined): Promise<PGlite> {
+  const target = dataDir ?? 'memory://';
+  const fresh = target.startsWith('memory://') || isEmptyOrMissing(target);
+  if (!fresh) return PGlite.create(target, { parsers: pgCompatibleParsers });
+  const cached = templatePath();
+  if (existsSync(cached)) {
+    try {
+      return await PGlite.create(target, { parsers: pgCompatibleParsers, loadDataDir: new Blob([readFileSync(cached)]) });
+    } catch {
+      // A corrupt or incompatible template: fall through and rebuild it.
+    }
+  }
+  const db = await PGlite.create(target, { parsers: pgCompatibleParsers });
+  try {
+    const dump = await db.dumpDataDir('gzip');
+    mkdirSync(join(cached, '..'), { recursive: true });
+    const tmp = `${cached}.${process.pid}.tmp`;
+    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+    renameSync(tmp, cached);
+  } catch {
+    // Caching is an optimisation only.
+  }
+  return db;
 }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the fake server is test support shared by all test tiers, not a lib
-import { startFakeOpenAi, type FakeOpenAiServer } from '../../../../../test/support/fake-openai';
+import { startFakeOpenAi, type FakeOpenAiServer } from '@fusion/shared/testing';
 import { collectStream, type ChatChunk, type ChatRequest } from './chat-backend.port';
 import { isLlmError, LlmError } from './llm-error';
 import { OpenAiCompatibleChatBackend } from './openai-compatible.chat-backend';

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the fake server is test support shared by all test tiers, not a lib
 import {
   fakeEmbeddingOf,
   startFakeOpenAi,
   type FakeOpenAiServer,
-} from '../../../../../test/support/fake-openai';
+} from '@fusion/shared/testing';
 import { OpenAiCompatibleEmbedder } from './openai-compatible.embedder';
 
 function normalised(v: number[]): number[] {

@@ -1,0 +1,13 @@
+import './instrumentation';
+import 'reflect-metadata';
+import { ingestionContext } from '@fusion/ingestion';
+import { runServiceFromEnv } from '@fusion/shared/runtime';
+import { ingestionConfigShape, ingestionOptionsFrom } from './config';
+
+void runServiceFromEnv({
+  service: 'ingestion',
+  grpcPort: 50051,
+  httpPort: 8081,
+  shape: ingestionConfigShape,
+  contexts: (cfg) => [ingestionContext(ingestionOptionsFrom(cfg))],
+});
