@@ -157,6 +157,68 @@ export interface BenchmarkCompletedV1 {
   summary: Record<string, unknown>;
 }
 
+/** `ThoughtTemplatesBuilt` v1: a tenant's thought-template library was (re)built. Stream: `thought-library-<tenant>`. */
+export const ThoughtTemplatesBuilt = {
+  type: 'ThoughtTemplatesBuilt',
+  schemaVersion: 1,
+  topic: Topics.ThoughtTemplatesBuilt,
+} as const;
+export interface ThoughtTemplatesBuiltV1 {
+  buildId: string;
+  /** performance, judge or hybrid. */
+  selection: string;
+  /** `llm:<model>` or `extractive-v1`. */
+  summarizer: string;
+  /** Embedding space of the stored query vectors. */
+  embedder: string;
+  queriesPerTask: number;
+  templates: number;
+  tasks: string[];
+  /** Queries left out because their summary failed. */
+  failed: number;
+}
+
+/** `DistillationDatasetBuilt` v1: an SFT dataset was written. Stream: `distillation-dataset-<tenant>-<datasetId>`. */
+export const DistillationDatasetBuilt = {
+  type: 'DistillationDatasetBuilt',
+  schemaVersion: 1,
+  topic: Topics.DistillationDatasetsBuilt,
+} as const;
+export interface DistillationDatasetBuiltV1 {
+  datasetId: string;
+  /** perf, judge, hybrid or baseline. */
+  setting: string;
+  topK: number;
+  records: number;
+  queries: number;
+  /** Where the Alpaca JSON file was written, and its LLaMA-Factory dataset name. */
+  path: string;
+  datasetName: string;
+  skippedResponses: number;
+  queriesWithoutGroundTruth: number;
+}
+
+/** `DistillationJobSubmitted` v1: a trainer (SFT) job was handed to a runner. Stream: `distillation-job-<tenant>-<jobId>`. */
+export const DistillationJobSubmitted = {
+  type: 'DistillationJobSubmitted',
+  schemaVersion: 1,
+  topic: Topics.DistillationJobsSubmitted,
+} as const;
+export interface DistillationJobSubmittedV1 {
+  jobId: string;
+  datasetId: string;
+  baseModel: string;
+  studentName: string;
+  /** kubernetes or local. */
+  runner: string;
+  /** `submitted` (the cluster accepted the Job) or `awaiting_cluster` (manifest written, no cluster). */
+  status: string;
+  message: string;
+  manifestPath: string | null;
+  kubernetes: { namespace: string; name: string; uid: string | null } | null;
+  hyperparameters: Record<string, string | number | boolean>;
+}
+
 /** Every event type the platform knows, with its current schema version and topic. */
 export const EVENT_CATALOG = [
   LogRecorded,
@@ -168,6 +230,9 @@ export const EVENT_CATALOG = [
   RouteDecided,
   RouteExecuted,
   BenchmarkCompleted,
+  ThoughtTemplatesBuilt,
+  DistillationDatasetBuilt,
+  DistillationJobSubmitted,
 ] as const;
 
 export function topicForEventType(type: string): string {
@@ -184,4 +249,13 @@ export function streamIdForRouter(tenant: string, routerId: string): string {
 }
 export function streamIdForRoute(tenant: string, requestId: string): string {
   return `route-${tenant}-${requestId}`;
+}
+export function streamIdForThoughtLibrary(tenant: string): string {
+  return `thought-library-${tenant}`;
+}
+export function streamIdForDistillationDataset(tenant: string, datasetId: string): string {
+  return `distillation-dataset-${tenant}-${datasetId}`;
+}
+export function streamIdForDistillationJob(tenant: string, jobId: string): string {
+  return `distillation-job-${tenant}-${jobId}`;
 }

@@ -11,6 +11,9 @@ export const Topics = {
   RoutesDecided: 'fusion.routes.decided.v1',
   RoutesExecuted: 'fusion.routes.executed.v1',
   BenchmarksCompleted: 'fusion.benchmarks.completed.v1',
+  ThoughtTemplatesBuilt: 'fusion.thought-templates.built.v1',
+  DistillationDatasetsBuilt: 'fusion.distillation-datasets.built.v1',
+  DistillationJobsSubmitted: 'fusion.distillation-jobs.submitted.v1',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
@@ -25,4 +28,6 @@ export const ConsumerGroups = {
   EvaluationScorer: 'fusion-evaluation-scorer',
   RoutingTrainingSet: 'fusion-routing-training-set',
   RoutingRegistry: 'fusion-routing-registry',
+  ThoughtResponses: 'fusion-thought-responses',
+  DistillationResponses: 'fusion-distillation-responses',
 } as const;

@@ -42,10 +42,25 @@ export function createDataSource(target: DatabaseTarget, parts: DataSourceParts 
   return new DataSource({ ...common, driver: createPGliteDriver({ dataDir: target.dataDir }) });
 }
 
-/** Connects and applies pending migrations (serialised by TypeORM's migrations table lock). */
+/** Advisory lock key that serialises migrations of services starting together against one database. */
+const MIGRATION_LOCK_KEY = 727_002;
+
+/** Connects and applies pending migrations, one process at a time (a session advisory lock on Postgres). */
 export async function openDataSource(target: DatabaseTarget, parts: DataSourceParts = {}): Promise<DataSource> {
   const ds = createDataSource(target, parts);
   await ds.initialize();
-  await ds.runMigrations({ transaction: 'each' });
+  if (target.kind === 'pglite') {
+    await ds.runMigrations({ transaction: 'each' });
+    return ds;
+  }
+  const lock = ds.createQueryRunner();
+  try {
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.release();
+  }
   return ds;
 }

@@ -21,6 +21,14 @@ export interface BuildDatasetResponse {
   queries: number;
   path: string;
   datasetId: string;
+  setting: string;
+  topK: number;
+  /** The LLaMA-Factory dataset name registered in dataset_info.json next to the file. */
+  datasetName: string;
+  /** Responses left out because they scored 0 (or were not scored). */
+  skippedResponses: number;
+  /** Queries without a ground truth (no gold record written for them). */
+  queriesWithoutGroundTruth: number;
 }
 
 export interface SubmitJobRequest {
@@ -38,6 +46,13 @@ export interface DistillationJob {
   status: string;
   submittedAt: string;
   message: string;
+  /** kubernetes or local. */
+  runner: string;
+  /** Where the rendered Job manifest (and trainer config) were written, for the local runner. */
+  manifestPath: string;
+  /** Namespace and name of the Kubernetes Job, for the kubernetes runner. */
+  kubernetesNamespace: string;
+  kubernetesName: string;
 }
 
 export interface SubmitJobResponse {

@@ -12,12 +12,20 @@ export interface BuildTemplatesRequest {
   tenant: string;
   /** performance, judge or hybrid (default hybrid). */
   selection: string;
+  /** Queries summarised per task, first in sorted order (0 = the server's default). */
   queriesPerTask: number;
 }
 
 export interface BuildTemplatesResponse {
   templates: number;
   tasks: number;
+  /** Id of this build (the library it replaced is gone). */
+  buildId: string;
+  /** Which summariser wrote the templates: `llm:<model>` or `extractive-v1` (deterministic, no LLM). */
+  summarizer: string;
+  selection: string;
+  /** Queries whose summary failed and were left out (the build fails when more than 10% fail). */
+  failed: number;
 }
 
 export interface RetrieveThoughtsRequest {
@@ -32,11 +40,16 @@ export interface ThoughtTemplate {
   template: string;
   taskName: string;
   similarity: number;
+  queryId: string;
+  /** `llm:<model>` or `extractive-v1`. */
+  summarizer: string;
 }
 
 export interface RetrieveThoughtsResponse {
   templates: ThoughtTemplate[];
   augmentedPrompt: string;
+  /** The task the templates were taken from (the hint, or the task of the nearest template). */
+  taskName: string;
 }
 
 /** ThoughtService summarises top responses into reasoning templates and retrieves them for new queries. */
