@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { KafkaMessageBus } from '@fusion/shared/messaging';
-import { createTestDatabase, describeBackboneContract, getInfra } from '@fusion/shared/testing';
+import { createTestDatabase, getInfra } from '@fusion/shared/testing';
+import { describeBackboneContract } from '@fusion/shared/testing/backbone-contract';
 import { openDataSource } from './data-source.factory';
 
 // The same contract as backbone.spec.ts, against the real PostgreSQL and Apache Kafka the test scripts start.

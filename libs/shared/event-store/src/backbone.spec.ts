@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { InProcessMessageBus } from '@fusion/shared/messaging';
-import { describeBackboneContract } from '@fusion/shared/testing';
+import { describeBackboneContract } from '@fusion/shared/testing/backbone-contract';
 import { openDataSource } from './data-source.factory';
 
 describeBackboneContract('PGlite + in-process bus', async () => {
