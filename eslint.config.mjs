@@ -46,6 +46,25 @@ export default [
     },
   },
   {
+    // Tests are compositions: a context's service spec may host another context (e.g. ingestion feeding routing).
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
+            { sourceTag: 'type:shared', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts'] },
+            { sourceTag: 'type:context', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'type:context'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'type:context'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['libs/*/src/domain/**/*.ts', 'libs/shared/kernel/src/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: frameworkImports }] },

@@ -18,7 +18,10 @@ export const DEFAULT_DATA_DIR = '.fusion-data';
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** Resolves the global flags against FUSION_ADDRESS, FUSION_TENANT and FUSION_DATA_DIR. */
-export function resolveGlobals(raw: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): GlobalOptions {
+export function resolveGlobals(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): GlobalOptions {
   const address = str(raw['address']) ?? (env['FUSION_ADDRESS']?.trim() || undefined);
   if (address !== undefined) checkAddress(address);
   const tenant = str(raw['tenant']) ?? (env['FUSION_TENANT']?.trim() || DEFAULT_TENANT);

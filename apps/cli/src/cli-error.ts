@@ -53,7 +53,10 @@ const GRPC = {
 
 /** Collapses whitespace so a message is always one line. */
 export function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, '; ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/\s*\n\s*/g, '; ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function unreachableMessage(address: string): string {
@@ -134,7 +137,9 @@ export function toCliError(err: unknown, ctx: ErrorContext = {}): CliError {
     if (e.code === 'ENOENT')
       return new CliError(`file not found: ${path}: check the path`, ExitCode.Usage, { cause: err });
     if (e.code === 'EACCES' || e.code === 'EPERM')
-      return new CliError(`permission denied: ${path}: check its permissions`, ExitCode.Usage, { cause: err });
+      return new CliError(`permission denied: ${path}: check its permissions`, ExitCode.Usage, {
+        cause: err,
+      });
     if (e.code === 'EISDIR')
       return new CliError(`${path} is a directory: name a file`, ExitCode.Usage, { cause: err });
     if (e.code === 'ENOTDIR')

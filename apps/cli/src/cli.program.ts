@@ -28,7 +28,9 @@ export function buildProgram(): Command {
     .addOption(new Option('--address <host:port>', 'FusionFactory gRPC address').env('FUSION_ADDRESS'))
     .addOption(new Option('--tenant <name>', 'tenant of every call').env('FUSION_TENANT').default('default'))
     .addOption(
-      new Option('--data-dir <dir>', 'data directory of the embedded deployment').env('FUSION_DATA_DIR').default('.fusion-data'),
+      new Option('--data-dir <dir>', 'data directory of the embedded deployment')
+        .env('FUSION_DATA_DIR')
+        .default('.fusion-data'),
     )
     .option('--json', 'print results as JSON on stdout')
     .option('-q, --quiet', 'no progress or notes on stderr')
@@ -48,11 +50,16 @@ Examples:
 
   program
     .command('import')
-    .description('import multi-LLM logs (a file or a directory) into FusionFactory, or validate them with --dry-run')
+    .description(
+      'import multi-LLM logs (a file or a directory) into FusionFactory, or validate them with --dry-run',
+    )
     .argument('<path>', 'log file or directory')
     .option('-f, --format <format>', FORMAT_HELP, 'auto')
     .option('--dry-run', 'validate and count only; needs no server')
-    .option('--server-path', 'the path is on the server: import it there (ImportDataset) instead of sending records')
+    .option(
+      '--server-path',
+      'the path is on the server: import it there (ImportDataset) instead of sending records',
+    )
     .option('--batch-size <n>', 'records per IngestLogs call', '500')
     .addHelpText('after', REMOTE_NOTE)
     .action(
@@ -67,16 +74,30 @@ Examples:
     .description(
       'benchmark every router kind and the baselines offline on your logs; writes <out>/report.json and report.html and prints the table',
     )
-    .option('-d, --data <file|dir>', 'logs with their own train/test split (or use --seed for a seeded split)')
+    .option(
+      '-d, --data <file|dir>',
+      'logs with their own train/test split (or use --seed for a seeded split)',
+    )
     .option('--train <file>', 'train split, in any import format')
     .option('--test <file>', 'test split, in any import format')
     .option('-f, --format <format>', FORMAT_HELP, 'auto')
-    .option('-s, --scenario <name>', 'performance_first|balance|cost_first|judge|custom:<a>,<b>|all (repeatable)', collect)
-    .option('-r, --routers <list>', 'strategies to run, comma-separated: knn,mlp,linear,matrix_factorisation,graph,cheapest,best_single,random (default: all routers + cheapest)', collect)
+    .option(
+      '-s, --scenario <name>',
+      'performance_first|balance|cost_first|judge|custom:<a>,<b>|all (repeatable)',
+      collect,
+    )
+    .option(
+      '-r, --routers <list>',
+      'strategies to run, comma-separated: knn,mlp,linear,matrix_factorisation,graph,cheapest,best_single,random (default: all routers + cheapest)',
+      collect,
+    )
     .option('-o, --out <dir>', 'report directory', 'out/bench')
-    .option('--seed <n>', 'seed of the validation slice, the random baseline and (when the logs have no split) the split')
+    .option(
+      '--seed <n>',
+      'seed of the validation slice, the random baseline and (when the logs have no split) the split',
+    )
     .option('--test-fraction <x>', 'test share of each task in a seeded split (default 0.2)')
-    .option('--resplit', 'ignore the logs\' own split and make a seeded one')
+    .option('--resplit', "ignore the logs' own split and make a seeded one")
     .option('--name <label>', 'dataset name in the report (default: the file or directory name)')
     .option('--no-tasks', 'print only the overall tables')
     .option('--no-singles', 'leave the single-LLM rows out of the printed tables')
@@ -129,9 +150,17 @@ Examples:
   routers
     .command('train')
     .description('train, evaluate and register a new router version from the stored logs')
-    .option('-k, --kind <kind>', 'knn|mlp|linear|mf|graph|all (all: every kind, the best registered)', 'all')
+    .option(
+      '-k, --kind <kinds>',
+      'knn|mlp|linear|mf|graph|all, or a comma list (several: the best is registered)',
+      'all',
+    )
     .option('--promote', 'promote it when it passes the gate')
     .option('--shadow', 'run it as challenger in shadow mode instead')
+    .option(
+      '--gate-scenario <name>',
+      'performance_first|balance|cost_first: the reward that picks the kind and gates promotion',
+    )
     .addHelpText('after', REMOTE_NOTE)
     .action(
       act(async (globals, cmd) => {
@@ -153,12 +182,14 @@ Examples:
       }),
     );
 
-  const thoughts = program.command('thoughts').description('build and retrieve thought templates (thought-level fusion)');
+  const thoughts = program
+    .command('thoughts')
+    .description('build and retrieve thought templates (thought-level fusion)');
   thoughts
     .command('build')
     .description('(re)build the thought-template library from the scored logs')
     .option('--selection <how>', 'performance|judge|hybrid', 'hybrid')
-    .option('--queries-per-task <n>', 'queries summarised per task (default: the server\'s)')
+    .option('--queries-per-task <n>', "queries summarised per task (default: the server's)")
     .addHelpText('after', REMOTE_NOTE)
     .action(
       act(async (globals, cmd) => {
@@ -180,12 +211,14 @@ Examples:
       }),
     );
 
-  const distill = program.command('distill').description('build SFT datasets and run distillation jobs (model-level fusion)');
+  const distill = program
+    .command('distill')
+    .description('build SFT datasets and run distillation jobs (model-level fusion)');
   distill
     .command('dataset')
     .description('write an SFT dataset (Alpaca JSON) from the top-ranked responses')
     .option('--setting <how>', 'perf|judge|hybrid|baseline', 'hybrid')
-    .option('-k, --top-k <n>', 'responses kept per query (default: the server\'s)')
+    .option('-k, --top-k <n>', "responses kept per query (default: the server's)")
     .option('-o, --out <path>', 'where the server writes the dataset')
     .addHelpText('after', REMOTE_NOTE)
     .action(
@@ -198,7 +231,7 @@ Examples:
     .command('submit')
     .description('submit a distillation (SFT) trainer job')
     .argument('<dataset-id>', 'dataset id from distill dataset')
-    .option('--base-model <name>', 'model to fine-tune (default: the server\'s)')
+    .option('--base-model <name>', "model to fine-tune (default: the server's)")
     .option('--student <name>', 'name of the resulting model')
     .addHelpText('after', REMOTE_NOTE)
     .action(
@@ -224,7 +257,11 @@ Examples:
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('-p, --port <port>', 'gRPC port', '50051')
     .option('--http-port <port>', 'HTTP port', '3000')
-    .option('--seed <what>', 'seed an empty store with: demo (synthetic logs), none, or a log file/directory', 'demo')
+    .option(
+      '--seed <what>',
+      'seed an empty store with: demo (synthetic logs), none, or a log file/directory',
+      'demo',
+    )
     .option('-f, --format <format>', `format of a --seed path: ${CLI_FORMATS.join('|')}`)
     .option('--no-pipeline', 'skip scoring, router training and promotion after seeding')
     .option('--in-memory', 'keep nothing on disk (ignore --data-dir)')
@@ -237,7 +274,9 @@ Examples:
 
   program
     .command('demo-data')
-    .description('write seeded SYNTHETIC multi-LLM logs (canonical JSONL) to try FusionFactory without real logs')
+    .description(
+      'write seeded SYNTHETIC multi-LLM logs (canonical JSONL) to try FusionFactory without real logs',
+    )
     .option('-o, --out <file>', 'output file (- for stdout)', 'demo-logs.jsonl')
     .option('--seed <n>', 'random seed (same seed, same file)', '7')
     .option('--queries <n>', 'queries in total, spread over 12 synthetic tasks', '480')
@@ -262,7 +301,12 @@ function applyOutput(cmd: Command, write: (text: string) => void): void {
     writeErr: write,
     // Commander's usage errors, made one line with the fix.
     outputError: (text, w) =>
-      w(`fusion: ${text.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()} (see --help)\n`),
+      w(
+        `fusion: ${text
+          .replace(/^error: /, '')
+          .replace(/\s*\n\s*/g, ' ')
+          .trim()} (see --help)\n`,
+      ),
   });
   for (const sub of cmd.commands) applyOutput(sub, write);
 }
@@ -273,7 +317,10 @@ export interface CliIo {
 }
 
 /** Runs the CLI on argv (node, script, ...args); resolves with the exit code, never throws. */
-export async function runCli(argv: readonly string[], io: CliIo = { stderr: (t) => process.stderr.write(t) }): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = { stderr: (t) => process.stderr.write(t) },
+): Promise<number> {
   const program = buildProgram();
   applyOutput(program, io.stderr);
   const verbose = argv.includes('--verbose');

@@ -14,7 +14,11 @@ export function parseFormat(value: string | undefined): CliFormat {
   throw CliError.usage(`unknown format '${value}': use --format ${CLI_FORMATS.join('|')}`);
 }
 
-export function parseInteger(flag: string, value: unknown, opts: { min?: number; max?: number } = {}): number {
+export function parseInteger(
+  flag: string,
+  value: unknown,
+  opts: { min?: number; max?: number } = {},
+): number {
   const text = String(value).trim();
   const n = /^[-+]?\d+$/.test(text) ? Number(text) : NaN;
   const { min, max } = opts;
@@ -75,7 +79,7 @@ export function existingPath(flag: string, value: string): string {
   const abs = resolve(value);
   if (!existsSync(abs)) {
     throw CliError.usage(
-      `file not found: ${value}${value === abs ? '' : ` (${abs})`}: check the ${flag} path`,
+      `file not found: ${value}${value === abs ? '' : ` (${abs})`}: check the ${flag ? `${flag} ` : ''}path`,
     );
   }
   return abs;

@@ -92,6 +92,8 @@ export class ProgressBar {
 
   private elapsed(): string {
     const s = (this.now() - this.started) / 1000;
-    return s < 60 ? `${s.toFixed(1)}s` : `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+    return s < 60
+      ? `${s.toFixed(1)}s`
+      : `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
   }
 }

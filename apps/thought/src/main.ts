@@ -2,11 +2,12 @@ import './instrumentation';
 import 'reflect-metadata';
 import { thoughtContext } from '@fusion/thought';
 import { runServiceFromEnv } from '@fusion/shared/runtime';
+import { thoughtConfigShape, thoughtOptionsFrom } from './config';
 
 void runServiceFromEnv({
   service: 'thought',
   grpcPort: 50054,
   httpPort: 8084,
-  shape: {},
-  contexts: () => [thoughtContext],
+  shape: thoughtConfigShape,
+  contexts: (cfg) => [thoughtContext(thoughtOptionsFrom(cfg))],
 });

@@ -29,3 +29,26 @@ export * from './adapters/report/html-report.renderer';
 export * from './adapters/report/console-table.renderer';
 export * from './adapters/report/pareto-plot.renderer';
 export * from './adapters/report/report-files.writer';
+// Scoring pipeline and the evaluation service
+export type {
+  EventOrigin,
+  MetricOutcome,
+  PendingJobCounts,
+  ProjectedRecord,
+  ScoringJobKind,
+  ScoringRepository,
+  StoredScore,
+} from './application/scoring-pipeline/scoring-pipeline.port';
+export {
+  evaluationStreamId,
+  responseJudgedEventId,
+  responseScoredEventId,
+} from './application/scoring-pipeline/scoring-events';
+export { DEFAULT_WORKER_SETTINGS, type ScoringWorkerSettings } from './application/scoring-pipeline/scoring-worker';
+export * from './application/benchmark-rpc/benchmark-data-source.port';
+export * from './application/benchmark-rpc/strategy-trainer-factory.port';
+export * from './application/benchmark-rpc/run-benchmark-request.handler';
+export { createJudgeService, type JudgeSettings } from './adapters/llm/judge.factory';
+export { CreateEvaluationTables1767225800000 } from './adapters/persistence/1767225800000-create-evaluation-tables';
+export { EvaluationModule, evaluationContext, resolveEvaluationOptions } from './adapters/evaluation.module';
+export * from './adapters/evaluation.tokens';

@@ -39,7 +39,10 @@ export interface BenchFlags {
 export const BENCH_STRATEGIES = STRATEGY_CATALOGUE.map((s) => s.kind).filter((k) => k !== 'oracle');
 /** Run when --routers is not given: every router kind, plus the cheapest-model baseline. */
 export const DEFAULT_BENCH_STRATEGIES: readonly string[] = [...ROUTER_KINDS, 'cheapest'];
-const ALIASES: Readonly<Record<string, string>> = { mf: 'matrix_factorisation', matrix: 'matrix_factorisation' };
+const ALIASES: Readonly<Record<string, string>> = {
+  mf: 'matrix_factorisation',
+  matrix: 'matrix_factorisation',
+};
 
 export function parseRouters(values: string[] | undefined): string[] {
   const list = parseList(values);
@@ -61,7 +64,13 @@ export function parseScenarios(values: string[] | undefined): ScenarioSpec[] | u
   const specs: string[] = [];
   for (const value of raw) {
     if (tryScenario(value)) specs.push(value);
-    else if (value.includes(',')) specs.push(...value.split(',').map((s) => s.trim()).filter((s) => s !== ''));
+    else if (value.includes(','))
+      specs.push(
+        ...value
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      );
     else specs.push(value);
   }
   for (const s of specs) {
@@ -126,11 +135,13 @@ export async function runBench(flags: BenchFlags, globals: GlobalOptions): Promi
       ];
 
   const records: LogRecord[] = [];
+  // Notes wait until the data is usable, so a bad input prints its one error line and nothing else.
+  const notes: string[] = [];
   for (const input of inputs) {
     const label = input.split ? `import ${input.split}` : 'import';
     const { records: read, report } = await readLogs(input.path, format, { label, quiet: globals.quiet });
     const rejected = rejectionSummary(report);
-    out.note(
+    notes.push(
       `${label}: ${report.accepted} records from ${report.files.length} file(s) (${report.format})${rejected ? `, ${rejected}: left out` : ''}`,
     );
     if (report.accepted === 0) {
@@ -155,6 +166,7 @@ export async function runBench(flags: BenchFlags, globals: GlobalOptions): Promi
     throw err;
   }
   const train = dataset.queries.filter((q) => q.split === 'train').length;
+  for (const n of notes) out.note(n);
   out.note(
     `benchmark: ${dataset.queries.length} queries (${train} train, ${dataset.queries.length - train} test, split from ${dataset.split.source}), ${dataset.candidates.length} candidates; strategies: ${kinds.join(', ')}`,
   );
@@ -180,7 +192,10 @@ export async function runBench(flags: BenchFlags, globals: GlobalOptions): Promi
   const written = await new FileBenchmarkReportWriter().write(report, outDir);
   out.result(benchSummary(report, written), () =>
     [
-      renderBenchmarkConsoleTable(report, { tasks: flags.tasks ?? true, singles: flags.singles ?? true }).trimEnd(),
+      renderBenchmarkConsoleTable(report, {
+        tasks: flags.tasks ?? true,
+        singles: flags.singles ?? true,
+      }).trimEnd(),
       '',
       headline(report),
       `wrote ${written.jsonPath} and ${written.htmlPath}`,
@@ -190,7 +205,9 @@ export async function runBench(flags: BenchFlags, globals: GlobalOptions): Promi
 
 function datasetName(flags: BenchFlags): string {
   const base = (p: string) => basename(p, extname(p));
-  return flags.data ? base(resolve(flags.data)) : `${base(flags.train as string)}+${base(flags.test as string)}`;
+  return flags.data
+    ? base(resolve(flags.data))
+    : `${base(flags.train as string)}+${base(flags.test as string)}`;
 }
 
 /** One line per scenario: best single versus champion, and what the champion saves. */
@@ -212,8 +229,25 @@ export function headline(report: BenchmarkReport): string {
   return lines.join('\n');
 }
 
-function entryBrief(e: { name: string; candidate: string | null; performance: number; cost_usd: number; reward: number }) {
-  return { name: e.name, candidate: e.candidate, performance: e.performance, cost_usd: e.cost_usd, reward: e.reward };
+function entryBrief(e: {
+  name: string;
+  candidate: string | null;
+  performance: number;
+  cost_usd: number;
+  reward: number;
+}) {
+  return {
+    name: e.name,
+    candidate: e.candidate,
+    performance: e.performance,
+    cost_usd: e.cost_usd,
+    reward: e.reward,
+  };
+}
+
+function championEntry(scope: BenchmarkReport['scenarios'][string]['overall']) {
+  const entry = scope.champion ? scope.strategies[scope.champion] : undefined;
+  return entry ? entryBrief(entry) : null;
 }
 
 /** The --json result: where the report is, and per scenario the headline numbers. */
@@ -234,7 +268,7 @@ export function benchSummary(report: BenchmarkReport, written: { jsonPath: strin
         {
           champion: s.overall.champion,
           best_single: entryBrief(s.overall.best_single),
-          champion_entry: s.overall.champion ? entryBrief(s.overall.strategies[s.overall.champion]!) : null,
+          champion_entry: championEntry(s.overall),
           oracle: entryBrief(s.overall.oracle),
           cost_saved_pct: s.overall.cost_saved.saved_pct,
         },

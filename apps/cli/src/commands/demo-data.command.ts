@@ -16,7 +16,11 @@ export async function runDemoData(flags: DemoDataFlags, globals: GlobalOptions):
   const out = new Output(globals);
   const seed = parseInteger('--seed', flags.seed, { min: 0 });
   const queries = parseInteger('--queries', flags.queries, { min: 12, max: 100_000 });
-  const testFraction = parseNumber('--test-fraction', flags.testFraction, { min: 0, max: 1, exclusive: true });
+  const testFraction = parseNumber('--test-fraction', flags.testFraction, {
+    min: 0,
+    max: 1,
+    exclusive: true,
+  });
   const demo = generateDemoLogs({ seed, queries, testFraction, tenant: globals.tenant });
   const summary = {
     synthetic: true,

@@ -1,6 +1,12 @@
 import type { LogRecord } from '@fusion/contracts';
 import type { ingestionV1 } from '@fusion/contracts/grpc';
-import { importLogs, recordToProto, type ImportReport, type LogSink, type LogSinkResult } from '@fusion/ingestion';
+import {
+  importLogs,
+  recordToProto,
+  type ImportReport,
+  type LogSink,
+  type LogSinkResult,
+} from '@fusion/ingestion';
 import { Output, type GlobalOptions } from '../cli-context';
 import { CliError } from '../cli-error';
 import { existingPath, parseFormat, parseInteger } from '../option-parsers';
@@ -26,12 +32,10 @@ export class GrpcLogSink implements LogSink {
   constructor(private readonly session: FusionSession) {}
 
   async accept(records: LogRecord[]): Promise<LogSinkResult> {
-    const res = await this.session.clientStream<ingestionV1.IngestLogsRequest, ingestionV1.IngestLogsResponse>(
-      'ingestion',
-      'IngestLogs',
-      [{ records: records.map(recordToProto) }],
-      INGEST_DEADLINE_MS,
-    );
+    const res = await this.session.clientStream<
+      ingestionV1.IngestLogsRequest,
+      ingestionV1.IngestLogsResponse
+    >('ingestion', 'IngestLogs', [{ records: records.map(recordToProto) }], INGEST_DEADLINE_MS);
     const rejected = (res.results ?? [])
       .filter((r) => Number(r.status) === RECORD_STATUS_REJECTED)
       .map((r) => ({
@@ -40,7 +44,9 @@ export class GrpcLogSink implements LogSink {
       }));
     const duplicates = Number(res.duplicates ?? 0);
     // Results are capped server-side; counts are authoritative.
-    const reportedDuplicates = (res.results ?? []).filter((r) => Number(r.status) === RECORD_STATUS_DUPLICATE).length;
+    const reportedDuplicates = (res.results ?? []).filter(
+      (r) => Number(r.status) === RECORD_STATUS_DUPLICATE,
+    ).length;
     return {
       accepted: Number(res.accepted ?? 0),
       duplicates: Math.max(duplicates, reportedDuplicates),
@@ -71,7 +77,10 @@ function reportText(report: ImportReport, target: string): string {
     const where = `${s.origin.file}${s.origin.row !== undefined ? ` row ${s.origin.row}` : ''}${s.origin.line !== undefined ? ` line ${s.origin.line}` : ''}`;
     lines.push(`    e.g. ${where}: ${s.violations.map((v) => `${v.field}: ${v.reason}`).join('; ')}`);
   }
-  if (report.notices > 0) lines.push(`  notices     ${report.notices}${report.noticeSamples[0] ? ` (e.g. ${report.noticeSamples[0].message})` : ''}`);
+  if (report.notices > 0)
+    lines.push(
+      `  notices     ${report.notices}${report.noticeSamples[0] ? ` (e.g. ${report.noticeSamples[0].message})` : ''}`,
+    );
   for (const s of report.skippedFiles) lines.push(`  skipped ${s.path}: ${s.reason}`);
   lines.push(`  took ${(report.durationMs / 1000).toFixed(1)}s`);
   return lines.join('\n');
@@ -89,23 +98,37 @@ function checkOutcome(report: ImportReport): void {
 export async function runImport(pathArg: string, flags: ImportFlags, globals: GlobalOptions): Promise<void> {
   const out = new Output(globals);
   const format = parseFormat(flags.format);
-  const batchSize = flags.batchSize !== undefined ? parseInteger('--batch-size', flags.batchSize, { min: 1, max: 10_000 }) : 500;
+  const batchSize =
+    flags.batchSize !== undefined
+      ? parseInteger('--batch-size', flags.batchSize, { min: 1, max: 10_000 })
+      : 500;
 
   if (flags.serverPath) {
-    await withSession(globals, (s) => importOnServer(s, pathArg, format, flags.dryRun ?? false, globals, out), {
-      note: (t) => out.note(t),
-    });
+    await withSession(
+      globals,
+      (s) => importOnServer(s, pathArg, format, flags.dryRun ?? false, globals, out),
+      {
+        note: (t) => out.note(t),
+      },
+    );
     return;
   }
 
-  const path = existingPath('<path>', pathArg);
+  const path = existingPath('', pathArg);
   const bar = new ProgressBar({ label: flags.dryRun ? 'validate' : 'import', enabled: !globals.quiet });
   const onProgress = (p: { rowsRead: number; accepted: number; rejected: number }) =>
     bar.update(p.rowsRead, 0, `rows read, ${p.accepted} accepted, ${p.rejected} rejected`);
 
   if (flags.dryRun) {
     // Validation needs no server: the same importers and validator run here.
-    const report = await importLogs({ path, format, dryRun: true, tenant: globals.tenant, batchSize, onProgress });
+    const report = await importLogs({
+      path,
+      format,
+      dryRun: true,
+      tenant: globals.tenant,
+      batchSize,
+      onProgress,
+    });
     bar.finish();
     out.result(report, () => reportText(report, ''));
     checkOutcome(report);
@@ -118,10 +141,16 @@ export async function runImport(pathArg: string, flags: ImportFlags, globals: Gl
       const report = await importLogs(
         { path, format, tenant: globals.tenant, batchSize, onProgress },
         { sink: new GrpcLogSink(session) },
-      );
+      ).catch((err: unknown) => {
+        // importLogs wraps a failing sink; the sink's own error (unreachable, refused) is the one to show.
+        throw err instanceof Error && err.cause instanceof CliError ? err.cause : err;
+      });
       bar.finish();
       out.result({ ...report, address: session.address, embedded: session.embedded }, () =>
-        reportText(report, `${session.embedded ? 'the embedded deployment' : session.address} (tenant ${globals.tenant})`),
+        reportText(
+          report,
+          `${session.embedded ? 'the embedded deployment' : session.address} (tenant ${globals.tenant})`,
+        ),
       );
       checkOutcome(report);
     },

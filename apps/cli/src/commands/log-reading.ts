@@ -22,7 +22,8 @@ export async function readLogs(
       path,
       format,
       ...(opts.tenant ? { tenant: opts.tenant } : {}),
-      onProgress: (p) => bar.update(p.rowsRead, 0, `rows read, ${p.accepted} records, ${p.rejected} rejected`),
+      onProgress: (p) =>
+        bar.update(p.rowsRead, 0, `rows read, ${p.accepted} records, ${p.rejected} rejected`),
     },
     { sink },
   );

@@ -12,7 +12,10 @@ const EXECUTE_DEADLINE_MS = 5 * 60_000;
 
 const SCENARIOS = ['performance_first', 'balance', 'cost_first'];
 
-async function remote<T>(globals: GlobalOptions, fn: (s: FusionSession, out: Output) => Promise<T>): Promise<T> {
+async function remote<T>(
+  globals: GlobalOptions,
+  fn: (s: FusionSession, out: Output) => Promise<T>,
+): Promise<T> {
   const out = new Output(globals);
   return withSession(globals, (s) => fn(s, out), { note: (t) => out.note(t) });
 }
@@ -41,21 +44,29 @@ export function policyFromFlags(flags: RouteFlags): routingV1.Policy {
   const hasWeights = flags.alpha !== undefined || flags.beta !== undefined;
   const scenario = flags.scenario?.trim();
   if (scenario && !SCENARIOS.includes(scenario) && scenario !== 'custom') {
-    throw CliError.usage(`unknown scenario '${scenario}': use --scenario ${SCENARIOS.join('|')}, or --alpha/--beta`);
+    throw CliError.usage(
+      `unknown scenario '${scenario}': use --scenario ${SCENARIOS.join('|')}, or --alpha/--beta`,
+    );
   }
   if (hasWeights && scenario && scenario !== 'custom') {
-    throw CliError.usage(`--alpha/--beta set a custom policy: drop --scenario ${scenario} (or use --scenario custom)`);
+    throw CliError.usage(
+      `--alpha/--beta set a custom policy: drop --scenario ${scenario} (or use --scenario custom)`,
+    );
   }
-  if (scenario === 'custom' && !hasWeights) throw CliError.usage('--scenario custom needs --alpha and --beta');
+  if (scenario === 'custom' && !hasWeights)
+    throw CliError.usage('--scenario custom needs --alpha and --beta');
   const alpha = flags.alpha !== undefined ? parseNumber('--alpha', flags.alpha, { min: 0 }) : undefined;
   const beta = flags.beta !== undefined ? parseNumber('--beta', flags.beta, { min: 0 }) : undefined;
-  if (hasWeights && (alpha ?? 0) + (beta ?? 0) === 0) throw CliError.usage('--alpha and --beta cannot both be 0');
+  if (hasWeights && (alpha ?? 0) + (beta ?? 0) === 0)
+    throw CliError.usage('--alpha and --beta cannot both be 0');
   return {
     scenario: hasWeights ? '' : (scenario ?? 'balance'),
     ...(hasWeights ? { alpha: alpha ?? 0, beta: beta ?? 0 } : {}),
     allowedModels: parseList(flags.allow),
     excludedModels: parseList(flags.exclude),
-    ...(flags.maxCost !== undefined ? { maxCostUsd: parseNumber('--max-cost', flags.maxCost, { min: 0 }) } : {}),
+    ...(flags.maxCost !== undefined
+      ? { maxCostUsd: parseNumber('--max-cost', flags.maxCost, { min: 0 }) }
+      : {}),
     ...(flags.latencyBudget !== undefined
       ? { latencyBudgetMs: parseNumber('--latency-budget', flags.latencyBudget, { min: 0 }) }
       : {}),
@@ -65,7 +76,8 @@ export function policyFromFlags(flags: RouteFlags): routingV1.Policy {
 
 /** `fusion route <query>`: ask the router which model should answer (and, with --execute, get the answer). */
 export async function runRoute(query: string, flags: RouteFlags, globals: GlobalOptions): Promise<void> {
-  if (query.trim() === '') throw CliError.usage('the query is empty: pass the text to route, e.g. fusion route "What is 2+2?"');
+  if (query.trim() === '')
+    throw CliError.usage('the query is empty: pass the text to route, e.g. fusion route "What is 2+2?"');
   const policy = policyFromFlags(flags);
   const top = flags.top !== undefined ? parseInteger('--top', flags.top, { min: 1 }) : 5;
   const request: routingV1.RouteQueryRequest = {
@@ -76,7 +88,9 @@ export async function runRoute(query: string, flags: RouteFlags, globals: Global
     taskHint: flags.task ?? '',
     requestId: '',
     messages: [],
-    ...(flags.maxTokens !== undefined ? { maxTokens: parseInteger('--max-tokens', flags.maxTokens, { min: 1 }) } : {}),
+    ...(flags.maxTokens !== undefined
+      ? { maxTokens: parseInteger('--max-tokens', flags.maxTokens, { min: 1 }) }
+      : {}),
   };
   await remote(globals, async (s, out) => {
     const res = await s.unary<routingV1.RouteQueryRequest, routingV1.RouteQueryResponse>(
@@ -98,13 +112,22 @@ export async function runRoute(query: string, flags: RouteFlags, globals: Global
           '',
           textTable(
             ['candidate', 'predicted perf', 'predicted cost', 'score'],
-            ranked.map((r) => [r.candidate, r.predictedPerformance.toFixed(3), usd(r.predictedCostUsd), r.score.toFixed(4)]),
+            ranked.map((r) => [
+              r.candidate,
+              r.predictedPerformance.toFixed(3),
+              usd(r.predictedCostUsd),
+              r.score.toFixed(4),
+            ]),
           ),
         );
       }
       if (res.completion) {
         const c = res.completion;
-        lines.push('', `answer (${c.servedBy}, ${c.inputTokens}+${c.outputTokens} tokens, ${usd(c.costUsd)}):`, c.text);
+        lines.push(
+          '',
+          `answer (${c.servedBy}, ${c.inputTokens}+${c.outputTokens} tokens, ${usd(c.costUsd)}):`,
+          c.text,
+        );
       }
       return lines.join('\n');
     });
@@ -115,14 +138,26 @@ function routerRow(r: routingV1.RouterVersion, tag: string): string[] {
   const rewards = Object.entries(r.rewardByScenario ?? {})
     .map(([k, v]) => `${k}=${v.toFixed(3)}`)
     .join(' ');
-  return [`${r.routerId}`, String(r.version), r.kind, tag || r.status, String(r.trainedOnQueries), rewards, r.registeredAt];
+  return [
+    `${r.routerId}`,
+    String(r.version),
+    r.kind,
+    tag || r.status,
+    String(r.trainedOnQueries),
+    rewards,
+    r.registeredAt,
+  ];
 }
 
 export async function runRoutersList(globals: GlobalOptions): Promise<void> {
   await remote(globals, async (s, out) => {
-    const res = await s.unary<routingV1.ListRoutersRequest, routingV1.ListRoutersResponse>('routing', 'ListRouters', {
-      tenant: globals.tenant,
-    });
+    const res = await s.unary<routingV1.ListRoutersRequest, routingV1.ListRoutersResponse>(
+      'routing',
+      'ListRouters',
+      {
+        tenant: globals.tenant,
+      },
+    );
     out.result(res, () => {
       if (res.routers.length === 0) return 'no routers yet: train one with `fusion routers train`';
       const tag = (r: routingV1.RouterVersion) =>
@@ -143,28 +178,67 @@ export interface TrainFlags {
   kind?: string;
   promote?: boolean;
   shadow?: boolean;
+  gateScenario?: string;
 }
 
 const ROUTER_KIND_NAMES = ['knn', 'mlp', 'linear', 'mf', 'matrix_factorisation', 'graph'];
 
 export async function runRoutersTrain(flags: TrainFlags, globals: GlobalOptions): Promise<void> {
-  const kind = flags.kind === undefined || flags.kind === 'all' ? '' : flags.kind;
-  if (kind && !ROUTER_KIND_NAMES.includes(kind))
-    throw CliError.usage(`unknown router kind '${kind}': use --kind ${ROUTER_KIND_NAMES.join('|')}|all`);
-  if (flags.promote && flags.shadow) throw CliError.usage('--promote and --shadow exclude each other: pick one');
+  const kinds = parseList(flags.kind).filter((k) => k !== 'all');
+  const unknown = kinds.find((k) => !ROUTER_KIND_NAMES.includes(k));
+  if (unknown)
+    throw CliError.usage(
+      `unknown router kind '${unknown}': use --kind with ${ROUTER_KIND_NAMES.join('|')}|all (comma-separated)`,
+    );
+  if (flags.promote && flags.shadow)
+    throw CliError.usage('--promote and --shadow exclude each other: pick one');
+  const gateScenario = flags.gateScenario ?? '';
+  if (gateScenario && !SCENARIOS.includes(gateScenario))
+    throw CliError.usage(`unknown scenario '${gateScenario}': use --gate-scenario ${SCENARIOS.join('|')}`);
   await remote(globals, async (s, out) => {
     const res = await s.unary<routingV1.TrainRouterRequest, routingV1.TrainRouterResponse>(
       'routing',
       'TrainRouter',
-      { tenant: globals.tenant, kind, promoteIfBetter: flags.promote ?? false, shadow: flags.shadow ?? false },
+      {
+        tenant: globals.tenant,
+        kind: kinds.length === 1 ? (kinds[0] ?? '') : '',
+        kinds: kinds.length > 1 ? kinds : [],
+        promoteIfBetter: flags.promote ?? false,
+        shadow: flags.shadow ?? false,
+        gateScenario,
+      },
       TRAIN_DEADLINE_MS,
     );
     out.result(res, () => {
       const r = res.router;
-      return [
-        r ? `trained ${r.routerId} v${r.version} (${r.kind}) on ${r.trainedOnQueries} queries` : 'trained (no version returned)',
-        res.promoted ? 'promoted to champion' : `not promoted${res.gateReason ? `: ${res.gateReason}` : ''}`,
-      ].join('\n');
+      const lines = [
+        r
+          ? `trained ${r.routerId} v${r.version} (${r.kind}) on ${r.trainedOnQueries} queries`
+          : 'trained (no version returned)',
+      ];
+      const evaluated = res.evaluated ?? [];
+      if (evaluated.length > 1) {
+        lines.push(
+          textTable(
+            ['kind', 'held-out reward by scenario', 'error'],
+            evaluated.map((e) => [
+              e.kind,
+              Object.entries(e.rewardByScenario ?? {})
+                .map(([k, v]) => `${k}=${v.toFixed(3)}`)
+                .join(' '),
+              e.error,
+            ]),
+          ),
+        );
+      }
+      lines.push(
+        res.promoted
+          ? 'promoted to champion'
+          : res.challenger
+            ? 'set as challenger (shadow mode)'
+            : `not promoted${res.gateReason ? `: ${res.gateReason}` : ''}`,
+      );
+      return lines.join('\n');
     });
   });
 }
@@ -177,12 +251,16 @@ export async function runRoutersPromote(
 ): Promise<void> {
   const version = parseInteger('<version>', versionArg, { min: 1 });
   await remote(globals, async (s, out) => {
-    const res = await s.unary<routingV1.PromoteRouterRequest, routingV1.PromoteRouterResponse>('routing', 'PromoteRouter', {
-      tenant: globals.tenant,
-      routerId,
-      version,
-      force: flags.force ?? false,
-    });
+    const res = await s.unary<routingV1.PromoteRouterRequest, routingV1.PromoteRouterResponse>(
+      'routing',
+      'PromoteRouter',
+      {
+        tenant: globals.tenant,
+        routerId,
+        version,
+        force: flags.force ?? false,
+      },
+    );
     out.result(res, () =>
       res.promoted
         ? `promoted ${routerId} v${version} to champion${res.gateReason ? ` (${res.gateReason})` : ''}`
@@ -198,9 +276,12 @@ export async function runThoughtsBuild(
   globals: GlobalOptions,
 ): Promise<void> {
   const selection = flags.selection ?? 'hybrid';
-  if (!SELECTIONS.includes(selection)) throw CliError.usage(`unknown selection '${selection}': use --selection ${SELECTIONS.join('|')}`);
+  if (!SELECTIONS.includes(selection))
+    throw CliError.usage(`unknown selection '${selection}': use --selection ${SELECTIONS.join('|')}`);
   const queriesPerTask =
-    flags.queriesPerTask !== undefined ? parseInteger('--queries-per-task', flags.queriesPerTask, { min: 1 }) : 0;
+    flags.queriesPerTask !== undefined
+      ? parseInteger('--queries-per-task', flags.queriesPerTask, { min: 1 })
+      : 0;
   await remote(globals, async (s, out) => {
     const res = await s.unary<thoughtV1.BuildTemplatesRequest, thoughtV1.BuildTemplatesResponse>(
       'thought',
@@ -208,7 +289,10 @@ export async function runThoughtsBuild(
       { tenant: globals.tenant, selection, queriesPerTask },
       TRAIN_DEADLINE_MS,
     );
-    out.result(res, () => `built ${res.templates} thought templates over ${res.tasks} tasks (selection ${selection})`);
+    out.result(
+      res,
+      () => `built ${res.templates} thought templates over ${res.tasks} tasks (selection ${selection})`,
+    );
   });
 }
 
@@ -226,9 +310,11 @@ export async function runThoughtsRetrieve(
       { tenant: globals.tenant, query, taskHint: flags.task ?? '', topK },
     );
     out.result(res, () => {
-      if (res.templates.length === 0) return 'no thought templates found: build them with `fusion thoughts build`';
+      if (res.templates.length === 0)
+        return 'no thought templates found: build them with `fusion thoughts build`';
       const lines = res.templates.map(
-        (t, i) => `${i + 1}. [${t.taskName}, similarity ${t.similarity.toFixed(3)}] ${t.query}\n   ${t.template.replace(/\n/g, '\n   ')}`,
+        (t, i) =>
+          `${i + 1}. [${t.taskName}, similarity ${t.similarity.toFixed(3)}] ${t.query}\n   ${t.template.replace(/\n/g, '\n   ')}`,
       );
       return [...lines, '', 'augmented prompt:', res.augmentedPrompt].join('\n');
     });
@@ -242,7 +328,8 @@ export async function runDistillDataset(
   globals: GlobalOptions,
 ): Promise<void> {
   const setting = flags.setting ?? 'hybrid';
-  if (!SETTINGS.includes(setting)) throw CliError.usage(`unknown setting '${setting}': use --setting ${SETTINGS.join('|')}`);
+  if (!SETTINGS.includes(setting))
+    throw CliError.usage(`unknown setting '${setting}': use --setting ${SETTINGS.join('|')}`);
   const topK = flags.topK !== undefined ? parseInteger('--top-k', flags.topK, { min: 1 }) : 0;
   await remote(globals, async (s, out) => {
     const res = await s.unary<distillationV1.BuildDatasetRequest, distillationV1.BuildDatasetResponse>(
@@ -253,7 +340,8 @@ export async function runDistillDataset(
     );
     out.result(
       res,
-      () => `dataset ${res.datasetId}: ${res.records} examples from ${res.queries} queries${res.path ? `, written to ${res.path}` : ''}`,
+      () =>
+        `dataset ${res.datasetId}: ${res.records} examples from ${res.queries} queries${res.path ? `, written to ${res.path}` : ''}`,
     );
   });
 }
@@ -267,26 +355,45 @@ export async function runDistillSubmit(
     const res = await s.unary<distillationV1.SubmitJobRequest, distillationV1.SubmitJobResponse>(
       'distillation',
       'SubmitJob',
-      { tenant: globals.tenant, datasetId, baseModel: flags.baseModel ?? '', studentName: flags.student ?? '' },
+      {
+        tenant: globals.tenant,
+        datasetId,
+        baseModel: flags.baseModel ?? '',
+        studentName: flags.student ?? '',
+      },
     );
     out.result(res, () => {
       const j = res.job;
-      return j ? `submitted job ${j.jobId} (${j.status}): ${j.baseModel} -> ${j.studentName} on ${j.datasetId}` : 'submitted';
+      return j
+        ? `submitted job ${j.jobId} (${j.status}): ${j.baseModel} -> ${j.studentName} on ${j.datasetId}`
+        : 'submitted';
     });
   });
 }
 
 export async function runDistillJobs(globals: GlobalOptions): Promise<void> {
   await remote(globals, async (s, out) => {
-    const res = await s.unary<distillationV1.ListJobsRequest, distillationV1.ListJobsResponse>('distillation', 'ListJobs', {
-      tenant: globals.tenant,
-    });
+    const res = await s.unary<distillationV1.ListJobsRequest, distillationV1.ListJobsResponse>(
+      'distillation',
+      'ListJobs',
+      {
+        tenant: globals.tenant,
+      },
+    );
     out.result(res, () =>
       res.jobs.length === 0
         ? 'no distillation jobs yet: submit one with `fusion distill submit <dataset-id>`'
         : textTable(
             ['job', 'status', 'dataset', 'base model', 'student', 'submitted', 'message'],
-            res.jobs.map((j) => [j.jobId, j.status, j.datasetId, j.baseModel, j.studentName, j.submittedAt, j.message]),
+            res.jobs.map((j) => [
+              j.jobId,
+              j.status,
+              j.datasetId,
+              j.baseModel,
+              j.studentName,
+              j.submittedAt,
+              j.message,
+            ]),
           ),
     );
   });

@@ -17,12 +17,17 @@ export interface ServeFlags {
 }
 
 /** `--seed demo|none|<path>` to the embedded deployment's seed option. */
-export function parseSeed(value: string, format: string | undefined): NonNullable<EmbeddedStartOptions['seed']> {
+export function parseSeed(
+  value: string,
+  format: string | undefined,
+): NonNullable<EmbeddedStartOptions['seed']> {
   if (value === 'demo') return { kind: 'demo' };
   if (value === 'none') return { kind: 'none' };
   const path = resolve(value);
   if (!existsSync(path))
-    throw CliError.usage(`file not found: ${value}: --seed takes demo, none or a log file/directory that exists`);
+    throw CliError.usage(
+      `file not found: ${value}: --seed takes demo, none or a log file/directory that exists`,
+    );
   const f = parseFormat(format);
   return { kind: 'path', path, ...(f !== 'auto' ? { format: f } : {}) };
 }
@@ -64,13 +69,15 @@ export async function runServe(
     throw toCliError(err);
   }
   for (const bar of bars.values()) bar.finish();
-  out.result({ grpcAddress: handle.grpcAddress, httpUrl: handle.httpUrl, summary: handle.summary ?? null }, () =>
-    [
-      `FusionFactory is running (embedded${flags.inMemory ? ', in memory' : `, data in ${resolve(globals.dataDir)}`})`,
-      `  gRPC  ${handle.grpcAddress}   (use: npx fusion --address ${handle.grpcAddress} ...)`,
-      `  HTTP  ${handle.httpUrl}`,
-      'press Ctrl-C to stop',
-    ].join('\n'),
+  out.result(
+    { grpcAddress: handle.grpcAddress, httpUrl: handle.httpUrl, summary: handle.summary ?? null },
+    () =>
+      [
+        `FusionFactory is running (embedded${flags.inMemory ? ', in memory' : `, data in ${resolve(globals.dataDir)}`})`,
+        `  gRPC  ${handle.grpcAddress}   (use: npx fusion --address ${handle.grpcAddress} ...)`,
+        `  HTTP  ${handle.httpUrl}`,
+        'press Ctrl-C to stop',
+      ].join('\n'),
   );
   await new Promise<void>((resolveWait) => {
     const stop = () => resolveWait();

@@ -23,7 +23,12 @@ export interface FusionSession {
   readonly address: string;
   readonly embedded: boolean;
   /** A unary call; errors come back as CliErrors naming the RPC and the address. */
-  unary<Req extends object, Res>(service: ServiceName, method: string, request: Req, deadlineMs?: number): Promise<Res>;
+  unary<Req extends object, Res>(
+    service: ServiceName,
+    method: string,
+    request: Req,
+    deadlineMs?: number,
+  ): Promise<Res>;
   /** A client-streaming call: writes every message, resolves with the one response. */
   clientStream<Req extends object, Res>(
     service: ServiceName,
@@ -68,10 +73,12 @@ export type StartEmbedded = (opts: EmbeddedStartOptions) => Promise<EmbeddedHand
 export function loadStartEmbedded(): StartEmbedded {
   // A path, not an import: apps do not import apps, the CLI only calls the embedded deployment's entry point.
   const modulePath = resolve(__dirname, '../../../fusion/src/embedded');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(modulePath) as { startEmbedded?: StartEmbedded };
   if (typeof mod.startEmbedded !== 'function')
-    throw new CliError('the embedded deployment has no startEmbedded export: reinstall FusionFactory', ExitCode.Failure);
+    throw new CliError(
+      'the embedded deployment has no startEmbedded export: reinstall FusionFactory',
+      ExitCode.Failure,
+    );
   return mod.startEmbedded;
 }
 
@@ -97,12 +104,16 @@ class GrpcSession implements FusionSession {
 
   private method(client: Client, method: string): (...args: unknown[]) => unknown {
     const fn = (client as unknown as Record<string, unknown>)[method];
-    if (typeof fn !== 'function') throw new CliError(`internal: no RPC ${method} in the client`, ExitCode.Failure);
+    if (typeof fn !== 'function')
+      throw new CliError(`internal: no RPC ${method} in the client`, ExitCode.Failure);
     return (fn as (...args: unknown[]) => unknown).bind(client);
   }
 
   private fail(err: unknown, service: ServiceName, method: string): CliError {
-    return toCliError(err, { address: this.address, rpc: `${SERVICES[service][1].split('.').pop()}.${method}` });
+    return toCliError(err, {
+      address: this.address,
+      rpc: `${SERVICES[service][1].split('.').pop()}.${method}`,
+    });
   }
 
   async unary<Req extends object, Res>(
@@ -204,7 +215,10 @@ export interface OpenSessionOptions {
  * `npm start`); else it starts the embedded deployment in-process on free loopback ports (store in --data-dir) and
  * talks to it over gRPC like any client.
  */
-export async function openSession(globals: GlobalOptions, options: OpenSessionOptions = {}): Promise<FusionSession> {
+export async function openSession(
+  globals: GlobalOptions,
+  options: OpenSessionOptions = {},
+): Promise<FusionSession> {
   if (globals.address) return new GrpcSession(globals.address, false, null);
   if ((options.probeLocal ?? true) && (await isServing(DEFAULT_LOCAL_ADDRESS))) {
     options.note?.(`using the FusionFactory serving at ${DEFAULT_LOCAL_ADDRESS}`);
@@ -212,7 +226,6 @@ export async function openSession(globals: GlobalOptions, options: OpenSessionOp
   }
   const start = options.startEmbedded ?? loadStartEmbedded();
   const { freePort } = await import('@fusion/shared/transport');
-  options.note?.(`no --address: starting the embedded deployment (data in ${globals.dataDir})`);
   let handle: EmbeddedHandleLike;
   try {
     handle = await start({
@@ -228,6 +241,9 @@ export async function openSession(globals: GlobalOptions, options: OpenSessionOp
   } catch (err) {
     throw toCliError(err);
   }
+  options.note?.(
+    `no --address: started the embedded deployment at ${handle.grpcAddress} (data in ${globals.dataDir})`,
+  );
   return new GrpcSession(handle.grpcAddress, true, handle);
 }
 

@@ -219,6 +219,33 @@ export interface DistillationJobSubmittedV1 {
   hyperparameters: Record<string, string | number | boolean>;
 }
 
+/** `RouterChallengerAssigned` v1: a version now runs in shadow beside the champion. Stream: `router-<tenant>-registry`. */
+export const RouterChallengerAssigned = {
+  type: 'RouterChallengerAssigned',
+  schemaVersion: 1,
+  topic: Topics.RoutersChallengerAssigned,
+} as const;
+export interface RouterChallengerAssignedV1 {
+  routerId: string;
+  version: number;
+  kind: string;
+  artifactKey: string;
+  /** The gate as evaluated when the version was assigned (shadow versions are not promoted by it). */
+  gate: PromotionGate | null;
+}
+
+/** `RouterChallengerCleared` v1: the shadow version stopped running (promoted, replaced or removed). */
+export const RouterChallengerCleared = {
+  type: 'RouterChallengerCleared',
+  schemaVersion: 1,
+  topic: Topics.RoutersChallengerCleared,
+} as const;
+export interface RouterChallengerClearedV1 {
+  routerId: string;
+  version: number;
+  reason: 'promoted' | 'replaced' | 'cleared';
+}
+
 /** Every event type the platform knows, with its current schema version and topic. */
 export const EVENT_CATALOG = [
   LogRecorded,
@@ -233,6 +260,8 @@ export const EVENT_CATALOG = [
   ThoughtTemplatesBuilt,
   DistillationDatasetBuilt,
   DistillationJobSubmitted,
+  RouterChallengerAssigned,
+  RouterChallengerCleared,
 ] as const;
 
 export function topicForEventType(type: string): string {

@@ -14,6 +14,8 @@ export const Topics = {
   ThoughtTemplatesBuilt: 'fusion.thought-templates.built.v1',
   DistillationDatasetsBuilt: 'fusion.distillation-datasets.built.v1',
   DistillationJobsSubmitted: 'fusion.distillation-jobs.submitted.v1',
+  RoutersChallengerAssigned: 'fusion.routers.challenger-assigned.v1',
+  RoutersChallengerCleared: 'fusion.routers.challenger-cleared.v1',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 

@@ -80,6 +80,16 @@ describe('ingestion service (embedded backbone, real gRPC and HTTP)', () => {
     expect(recorded[0]!.key).toBe(envs[0]!.streamId);
   });
 
+  it('accepts live records without a score (scored later) but still requires query and llm', async () => {
+    const res = await clientStream<unknown, { accepted: number; rejected: number }>(client, 'IngestLogs', [
+      { records: [{ recordId: 'live-1', query: 'What is 2+2?', llm: 'model-a', response: '4', groundTruth: '4', metric: 'GSM8K' }] },
+    ]);
+    expect(res).toMatchObject({ accepted: 1, rejected: 0 });
+    const back = await unary<unknown, { record: Record<string, unknown> }>(client, 'GetLog', { recordId: 'live-1' });
+    expect(back.record['performance']).toBeUndefined();
+    expect(back.record['judgeScore']).toBeUndefined();
+  });
+
   it('reads a record back over gRPC with its fields intact, and NOT_FOUND for an unknown id', async () => {
     const res = await unary<unknown, { record: Record<string, unknown> }>(client, 'GetLog', { recordId: 'rec-2' });
     expect(res.record).toMatchObject({
@@ -105,13 +115,13 @@ describe('ingestion service (embedded backbone, real gRPC and HTTP)', () => {
       'ListLogs',
       { pageSize: 2 },
     );
-    expect(first.total).toBe(3);
+    expect(first.total).toBe(4);
     expect(first.records.map((r) => r.recordId)).toEqual(['rec-1', 'rec-2']);
     const second = await unary<unknown, { records: { recordId: string }[]; nextPageToken: string }>(client, 'ListLogs', {
       pageSize: 2,
       pageToken: first.nextPageToken,
     });
-    expect(second.records.map((r) => r.recordId)).toEqual(['rec-3']);
+    expect(second.records.map((r) => r.recordId)).toEqual(['rec-3', 'live-1']);
     expect(second.nextPageToken).toBe('');
     await expect(unary(client, 'ListLogs', { pageToken: 'garbage!' })).rejects.toMatchObject({
       code: status.INVALID_ARGUMENT,

@@ -27,6 +27,12 @@ export interface LogRecordValidatorOptions {
   maxFieldBytes?: number;
   prices?: PriceTable;
   catalog?: TaskCatalog;
+  /**
+   * Require performance or judge_score (default true: the canonical file formats are logs of scored answers).
+   * Live transports set it to false: production traffic arrives unscored and is scored later (task metric when
+   * ground truth and metric are given, the LLM judge when configured); routers train only on scored samples.
+   */
+  requireScore?: boolean;
 }
 
 /** A valid record, or every problem found in the input (never both). */
@@ -87,8 +93,10 @@ export class LogRecordValidator {
   private readonly maxFieldBytes: number;
   private readonly prices: PriceTable;
   private readonly catalog: TaskCatalog;
+  private readonly requireScore: boolean;
 
   constructor(opts: LogRecordValidatorOptions = {}) {
+    this.requireScore = opts.requireScore ?? true;
     this.clock = opts.clock ?? systemClock;
     this.forcedTenant = opts.tenant;
     this.defaultTenant = opts.tenant ?? opts.defaultTenant ?? DEFAULT_TENANT;
@@ -229,7 +237,7 @@ export class LogRecordValidator {
     const judgeScore = number('judge_score', { min: 0, max: 1 });
     const perfGiven = read('performance') !== undefined && read('performance') !== null;
     const judgeGiven = read('judge_score') !== undefined && read('judge_score') !== null;
-    if (!perfGiven && !judgeGiven) {
+    if (this.requireScore && !perfGiven && !judgeGiven) {
       fail('performance', RejectionReason.MissingField, 'one of performance or judge_score is required');
     }
 

@@ -1,7 +1,8 @@
 import type { TaskDomain } from '@fusion/contracts';
 
 /** How a synthetic task's ground truth and response stubs are shaped (mirrors the paper's metrics, §1.2). */
-export type DemoAnswerKind = 'gsm8k' | 'math' | 'mbpp' | 'human_eval' | 'multiple_choice' | 'short_answer' | 'boolean';
+export type DemoAnswerKind =
+  'gsm8k' | 'math' | 'mbpp' | 'human_eval' | 'multiple_choice' | 'short_answer' | 'boolean';
 
 /** One synthetic task, modelled on one of the paper's LLMFusionBench tasks (§1.2). */
 export interface DemoTask {
@@ -46,7 +47,8 @@ export const DEMO_TASKS: readonly DemoTask[] = [
     domain: 'math',
     metric: 'GSM8K',
     answer: 'gsm8k',
-    description: 'Synthetic stand-in for GSM8K: grade-school arithmetic word problems (demo data, not GSM8K).',
+    description:
+      'Synthetic stand-in for GSM8K: grade-school arithmetic word problems (demo data, not GSM8K).',
     outputTokens: 90,
     thinkGain: 0.14,
   },
@@ -66,7 +68,8 @@ export const DEMO_TASKS: readonly DemoTask[] = [
     domain: 'code',
     metric: 'code_eval',
     answer: 'mbpp',
-    description: 'Synthetic stand-in for MBPP: write a small Python function that passes the asserts (demo data).',
+    description:
+      'Synthetic stand-in for MBPP: write a small Python function that passes the asserts (demo data).',
     outputTokens: 80,
     thinkGain: 0.08,
   },
@@ -106,7 +109,8 @@ export const DEMO_TASKS: readonly DemoTask[] = [
     domain: 'world_knowledge',
     metric: 'cem',
     answer: 'short_answer',
-    description: 'Synthetic stand-in for Natural Questions: short factual answers (demo data, invented facts).',
+    description:
+      'Synthetic stand-in for Natural Questions: short factual answers (demo data, invented facts).',
     outputTokens: 20,
     thinkGain: 0.03,
   },
@@ -136,7 +140,8 @@ export const DEMO_TASKS: readonly DemoTask[] = [
     domain: 'reading',
     metric: 'cem',
     answer: 'boolean',
-    description: 'Synthetic stand-in for BoolQ: yes/no questions about a passage, answered True or False (demo data).',
+    description:
+      'Synthetic stand-in for BoolQ: yes/no questions about a passage, answered True or False (demo data).',
     outputTokens: 8,
     thinkGain: 0.04,
   },
@@ -197,7 +202,8 @@ export const DEMO_MODELS: readonly DemoModel[] = [
     skill: skill(0.88, 0.72, 0.8, 0.9, 0.74, 0.9),
     verbosity: 1.0,
     msPerOutputToken: 14,
-    description: 'OpenAI gpt-4o: large generalist, strongest on knowledge and math ($2.50/$10 per 1M tokens).',
+    description:
+      'OpenAI gpt-4o: large generalist, strongest on knowledge and math ($2.50/$10 per 1M tokens).',
   },
   {
     llm: 'claude-3-5-haiku',
@@ -215,7 +221,8 @@ export const DEMO_MODELS: readonly DemoModel[] = [
     skill: skill(0.76, 0.94, 0.76, 0.72, 0.9, 0.78),
     verbosity: 1.2,
     msPerOutputToken: 16,
-    description: 'Anthropic Claude 3.5 Sonnet: large model, strongest on code and reading ($3/$15 per 1M tokens).',
+    description:
+      'Anthropic Claude 3.5 Sonnet: large model, strongest on code and reading ($3/$15 per 1M tokens).',
   },
   {
     llm: 'llama-3.1-8b-instruct',
@@ -224,7 +231,8 @@ export const DEMO_MODELS: readonly DemoModel[] = [
     skill: skill(0.34, 0.32, 0.6, 0.36, 0.62, 0.36),
     verbosity: 1.3,
     msPerOutputToken: 6,
-    description: 'Meta Llama 3.1 8B Instruct (hosted): the cheapest model, fine on easy queries ($0.18 per 1M tokens).',
+    description:
+      'Meta Llama 3.1 8B Instruct (hosted): the cheapest model, fine on easy queries ($0.18 per 1M tokens).',
   },
   {
     llm: 'llama-3.1-70b-instruct',
@@ -233,7 +241,8 @@ export const DEMO_MODELS: readonly DemoModel[] = [
     skill: skill(0.5, 0.48, 0.74, 0.58, 0.74, 0.58),
     verbosity: 1.1,
     msPerOutputToken: 10,
-    description: 'Meta Llama 3.1 70B Instruct (hosted): open model, strongest on commonsense ($0.88 per 1M tokens).',
+    description:
+      'Meta Llama 3.1 70B Instruct (hosted): open model, strongest on commonsense ($0.88 per 1M tokens).',
   },
   {
     llm: 'qwen2.5-7b-instruct',
@@ -242,7 +251,8 @@ export const DEMO_MODELS: readonly DemoModel[] = [
     skill: skill(0.78, 0.54, 0.44, 0.3, 0.46, 0.44),
     verbosity: 1.1,
     msPerOutputToken: 6,
-    description: 'Qwen2.5 7B Instruct (hosted): small model with strong math for its size ($0.30 per 1M tokens).',
+    description:
+      'Qwen2.5 7B Instruct (hosted): small model with strong math for its size ($0.30 per 1M tokens).',
   },
   {
     llm: 'mixtral-8x7b-instruct',

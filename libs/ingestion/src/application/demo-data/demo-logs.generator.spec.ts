@@ -91,7 +91,8 @@ describe('generateDemoLogs', () => {
     for (const r of demo.records) {
       const model = DEMO_MODELS.find((m) => m.llm === r.llm);
       expect([r.inputPrice, r.outputPrice]).toEqual([model?.inputPrice, model?.outputPrice]);
-      const expected = ((r.inputTokens ?? 0) * (r.inputPrice ?? 0) + (r.outputTokens ?? 0) * (r.outputPrice ?? 0)) / 1e6;
+      const expected =
+        ((r.inputTokens ?? 0) * (r.inputPrice ?? 0) + (r.outputTokens ?? 0) * (r.outputPrice ?? 0)) / 1e6;
       expect(r.costUsd).toBeCloseTo(expected, 15);
     }
     const mean = (mode: string) => {
@@ -103,7 +104,9 @@ describe('generateDemoLogs', () => {
 
   it('carries the ground truth in right responses only', () => {
     const demo = generateDemoLogs({ queries: 48 });
-    const shortAnswers = demo.records.filter((r) => r.metric === 'cem' && r.groundTruth !== 'True' && r.groundTruth !== 'False');
+    const shortAnswers = demo.records.filter(
+      (r) => r.metric === 'cem' && r.groundTruth !== 'True' && r.groundTruth !== 'False',
+    );
     expect(shortAnswers.length).toBeGreaterThan(0);
     for (const r of shortAnswers) expect(r.response.includes(r.groundTruth ?? '?')).toBe(r.performance === 1);
     for (const r of demo.records.filter((x) => x.metric === 'em_mc'))
@@ -119,9 +122,10 @@ describe('generateDemoLogs', () => {
   });
 
   it('lets cheap models answer easy queries but not hard ones', () => {
-    const cheap = DEMO_MODELS.find((m) => m.llm === 'llama-3.1-8b-instruct')!;
-    const strong = DEMO_MODELS.find((m) => m.llm === 'gpt-4o')!;
-    const task = DEMO_TASKS.find((t) => t.domain === 'math')!;
+    const cheap = DEMO_MODELS.find((m) => m.llm === 'llama-3.1-8b-instruct');
+    const strong = DEMO_MODELS.find((m) => m.llm === 'gpt-4o');
+    const task = DEMO_TASKS.find((t) => t.domain === 'math');
+    if (!cheap || !strong || !task) throw new Error('demo catalog lost a default model or task');
     expect(demoSuccessProbability(cheap, task, 0.1, 'direct')).toBeGreaterThan(0.8);
     expect(demoSuccessProbability(cheap, task, 0.9, 'direct')).toBeLessThan(0.1);
     expect(demoSuccessProbability(strong, task, 0.9, 'direct')).toBeGreaterThan(0.5);

@@ -114,7 +114,8 @@ export function generateDemoLogs(options: DemoLogOptions = {}): DemoLogSet {
     const count = Math.floor(o.queries / o.tasks.length) + (t < o.queries % o.tasks.length ? 1 : 0);
     // A seeded, per-task split: the first round(n * fraction) of a shuffled order are test.
     const order = rng.shuffle(Array.from({ length: count }, (_, i) => i));
-    const testCount = count >= 2 ? Math.max(o.testFraction > 0 ? 1 : 0, Math.round(count * o.testFraction)) : 0;
+    const testCount =
+      count >= 2 ? Math.max(o.testFraction > 0 ? 1 : 0, Math.round(count * o.testFraction)) : 0;
     const testSet = new Set(order.slice(0, testCount));
 
     for (let i = 0; i < count; i++) {

@@ -9,7 +9,24 @@ export interface DemoQueryText {
   wrong: string;
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ven', 'dra', 'sul', 'tor', 'bel', 'qui', 'nex', 'ro', 'fa', 'zen', 'ul', 'mar', 'pi'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ven',
+  'dra',
+  'sul',
+  'tor',
+  'bel',
+  'qui',
+  'nex',
+  'ro',
+  'fa',
+  'zen',
+  'ul',
+  'mar',
+  'pi',
+];
 
 function between(rng: SeededRandom, lo: number, hi: number): number {
   return lo + rng.int(hi - lo + 1);
@@ -132,7 +149,8 @@ export function demoQueryText(
         ? `Return the sum of the even values strictly greater than ${k}, plus the count of values equal to ${k}.`
         : `Return how many values are strictly greater than ${k}.`;
       const expected = hard
-        ? values.filter((v) => v > k && v % 2 === 0).reduce((s, v) => s + v, 0) + values.filter((v) => v === k).length
+        ? values.filter((v) => v > k && v % 2 === 0).reduce((s, v) => s + v, 0) +
+          values.filter((v) => v === k).length
         : values.filter((v) => v > k).length;
       const body = hard
         ? `return sum(v for v in values if v > ${k} and v % 2 == 0) + values.count(${k})`
@@ -173,7 +191,12 @@ export function demoQueryText(
         paperTask === 'squad'
           ? `${tag} ${level}. Use the following context to answer the question.\n## Context: The fictional land of ${place} is known for its ${thing}, which is called ${answer}. Nearby ${other} is smaller.\n## Question: ${question}`
           : `${tag} ${level}. ${question}`;
-      return { text, groundTruth: answer, right: `The answer is ${answer}.`, wrong: `The answer is ${other}.` };
+      return {
+        text,
+        groundTruth: answer,
+        right: `The answer is ${answer}.`,
+        wrong: `The answer is ${other}.`,
+      };
     }
     case 'boolean': {
       const [place, thing] = distinctWords(rng, 2) as [string, string];

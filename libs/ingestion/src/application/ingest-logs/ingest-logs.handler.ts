@@ -25,6 +25,8 @@ export class IngestLogsHandler {
     if (!v) {
       v = new LogRecordValidator({
         clock: this.deps.clock ?? systemClock,
+        // Live traffic is unscored; evaluation scores it later (see LogRecordValidatorOptions.requireScore).
+        requireScore: false,
         ...(tenant ? { tenant } : {}),
         ...(this.deps.maxFieldBytes ? { maxFieldBytes: this.deps.maxFieldBytes } : {}),
       });

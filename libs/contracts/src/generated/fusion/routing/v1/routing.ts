@@ -58,6 +58,22 @@ export interface RankedCandidate {
   predictedPerformance: number;
   predictedCostUsd: number;
   score: number;
+  /** Mean logged latency of the candidate on the task; unset when never logged. */
+  predictedLatencyMs?: number | undefined;
+}
+
+/** ShadowDecision is what the challenger in shadow mode would have chosen (recorded, never served). */
+export interface ShadowDecision {
+  routerId: string;
+  routerVersion: number;
+  routerKind: string;
+  chosen: string;
+}
+
+/** ExcludedCandidate is a candidate the policy ruled out, with why (not_allowed, excluded, over_max_cost, ...). */
+export interface ExcludedCandidate {
+  candidate: string;
+  reason: string;
 }
 
 export interface Decision {
@@ -70,6 +86,15 @@ export interface Decision {
   /** True when no router is trained yet and the best single model was used. */
   fallbackToBestSingle: boolean;
   inferredTask: string;
+  /** Set when a challenger runs in shadow mode. */
+  shadow?:
+    | ShadowDecision
+    | undefined;
+  /** The resolved policy's name (performance_first, balance, cost_first or custom(alpha=..., beta=...)). */
+  policy: string;
+  /** `hint` when task_hint named a known task, else `classifier`. */
+  taskSource: string;
+  excluded: ExcludedCandidate[];
 }
 
 export interface Attempt {
@@ -77,6 +102,10 @@ export interface Attempt {
   ok: boolean;
   error: string;
   latencyMs: number;
+  /** Cost of the attempt (0 for a failure without usage). */
+  costUsd: number;
+  /** The backend that served (or failed) the attempt. */
+  backend: string;
 }
 
 export interface Completion {
@@ -144,12 +173,46 @@ export interface TrainRouterRequest {
   promoteIfBetter: boolean;
   /** Set the new version as challenger in shadow mode instead of promoting. */
   shadow: boolean;
+  /** Several kinds at once (joined with `kind`); empty with an empty kind = every kind. */
+  kinds: string[];
+  /** Scenario whose held-out reward picks the best kind and decides the gate (default: the server's setting). */
+  gateScenario: string;
+}
+
+/** Gate is the promotion gate: challenger and champion rewards on the same held-out split, and the verdict. */
+export interface Gate {
+  scenario: string;
+  challengerReward: number;
+  championReward?: number | undefined;
+  championRouterId: string;
+  championVersion: number;
+  passed: boolean;
+  reason: string;
+}
+
+/** KindEvaluation is one trained kind's held-out reward per scenario (or why it failed). */
+export interface KindEvaluation {
+  kind: string;
+  rewardByScenario: { [key: string]: number };
+  error: string;
+  trainMs: number;
+}
+
+export interface KindEvaluation_RewardByScenarioEntry {
+  key: string;
+  value: number;
 }
 
 export interface TrainRouterResponse {
   router?: RouterVersion | undefined;
   promoted: boolean;
   gateReason: string;
+  gate?: Gate | undefined;
+  evaluated: KindEvaluation[];
+  /** True when the version was set as challenger in shadow mode. */
+  challenger: boolean;
+  /** True when the gate ran and refused the promotion (RouterPromotionRejected recorded). */
+  rejected: boolean;
 }
 
 export interface PromoteRouterRequest {
@@ -163,9 +226,12 @@ export interface PromoteRouterResponse {
   promoted: boolean;
   gateReason: string;
   champion?: RouterVersion | undefined;
+  gate?: Gate | undefined;
 }
 
 export interface ListBackendsRequest {
+  /** Replay backends (no backends file configured) are per tenant; default `default`. */
+  tenant: string;
 }
 
 export interface Backend {
@@ -177,6 +243,9 @@ export interface Backend {
   healthy: boolean;
   kind: string;
   description: string;
+  /** Error of the last failed call or probe, when the backend is unhealthy. */
+  lastError: string;
+  consecutiveFailures: number;
 }
 
 export interface ListBackendsResponse {

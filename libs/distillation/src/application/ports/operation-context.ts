@@ -1,0 +1,6 @@
+/** Trace and correlation metadata carried onto appended events. */
+export interface OperationContext {
+  correlationId?: string;
+  traceparent?: string;
+  tracestate?: string;
+}
