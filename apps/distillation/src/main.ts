@@ -2,7 +2,7 @@ import './instrumentation';
 import 'reflect-metadata';
 import { distillationContext } from '@fusion/distillation';
 import { runServiceFromEnv } from '@fusion/shared/runtime';
-import { distillationConfigShape, distillationOptionsFrom } from './config';
+import { distillationConfigShape, distillationOptionsFrom } from '@fusion/composition';
 
 void runServiceFromEnv({
   service: 'distillation',

@@ -8,7 +8,7 @@ import { evaluationContext } from '@fusion/evaluation';
 import type { RunningService } from '@fusion/shared/runtime';
 import { startTestService } from '@fusion/shared/testing';
 import { createGrpcClient, serverStream } from '@fusion/shared/transport';
-import { ingestionBenchmarkFileLoader, routingStrategyTrainers } from './benchmark-sources';
+import { ingestionBenchmarkFileLoader, routingStrategyTrainers } from '@fusion/composition';
 
 const ROUTERBENCH = resolve(process.cwd(), '../shared/data/routerbench-routerdc');
 

@@ -11,7 +11,7 @@ import { InProcessMessageBus } from '@fusion/shared/messaging';
 import type { RunningService } from '@fusion/shared/runtime';
 import { startTestService, waitFor } from '@fusion/shared/testing';
 import { clientStream, createGrpcClient, serverStream, unary } from '@fusion/shared/transport';
-import { ingestionBenchmarkFileLoader, routingStrategyTrainers } from './benchmark-sources';
+import { ingestionBenchmarkFileLoader, routingStrategyTrainers } from '@fusion/composition';
 
 const MBPP_GT =
   "['assert similar_elements((3, 4, 5, 6),(5, 7, 4, 10)) == (4, 5)', 'assert similar_elements((1, 2, 3, 4),(5, 4, 3, 7)) == (3, 4)']";

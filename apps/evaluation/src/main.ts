@@ -2,8 +2,8 @@ import './instrumentation';
 import 'reflect-metadata';
 import { evaluationContext } from '@fusion/evaluation';
 import { runServiceFromEnv } from '@fusion/shared/runtime';
-import { ingestionBenchmarkFileLoader, routingStrategyTrainers } from './benchmark-sources';
-import { evaluationConfigShape, evaluationOptionsFrom } from './config';
+import { ingestionBenchmarkFileLoader, routingStrategyTrainers } from '@fusion/composition';
+import { evaluationConfigShape, evaluationOptionsFrom } from '@fusion/composition';
 
 void runServiceFromEnv({
   service: 'evaluation',

@@ -2,7 +2,7 @@ import './instrumentation';
 import 'reflect-metadata';
 import { ingestionContext } from '@fusion/ingestion';
 import { runServiceFromEnv } from '@fusion/shared/runtime';
-import { ingestionConfigShape, ingestionOptionsFrom } from './config';
+import { ingestionConfigShape, ingestionOptionsFrom } from '@fusion/composition';
 
 void runServiceFromEnv({
   service: 'ingestion',

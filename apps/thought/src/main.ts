@@ -2,7 +2,7 @@ import './instrumentation';
 import 'reflect-metadata';
 import { thoughtContext } from '@fusion/thought';
 import { runServiceFromEnv } from '@fusion/shared/runtime';
-import { thoughtConfigShape, thoughtOptionsFrom } from './config';
+import { thoughtConfigShape, thoughtOptionsFrom } from '@fusion/composition';
 
 void runServiceFromEnv({
   service: 'thought',

@@ -16,7 +16,7 @@ import type { GlobalOptions } from '../cli-context';
 import { Output } from '../cli-context';
 import { CliError } from '../cli-error';
 import { existingPath, parseFormat, parseInteger, parseList, parseNumber } from '../option-parsers';
-import { ProgressBar } from '../progress-bar';
+import { ProgressBar } from '@fusion/shared/console';
 import { readLogs, rejectionSummary } from './log-reading';
 
 export interface BenchFlags {

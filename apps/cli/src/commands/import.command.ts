@@ -10,7 +10,7 @@ import {
 import { Output, type GlobalOptions } from '../cli-context';
 import { CliError } from '../cli-error';
 import { existingPath, parseFormat, parseInteger } from '../option-parsers';
-import { ProgressBar } from '../progress-bar';
+import { ProgressBar } from '@fusion/shared/console';
 import { withSession, type FusionSession } from '../remote/fusion-session';
 import { rejectionSummary } from './log-reading';
 

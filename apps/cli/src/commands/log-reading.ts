@@ -1,7 +1,7 @@
 import type { LogRecord } from '@fusion/contracts';
 import { importLogs, type ImportReport, type LogSink } from '@fusion/ingestion';
 import type { CliFormat } from '../option-parsers';
-import { ProgressBar } from '../progress-bar';
+import { ProgressBar } from '@fusion/shared/console';
 
 /** Reads a log file or directory in any import format into memory, with a progress bar on stderr. */
 export async function readLogs(

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Output, type GlobalOptions } from '../cli-context';
 import { CliError, toCliError } from '../cli-error';
 import { parseFormat, parseInteger } from '../option-parsers';
-import { ProgressBar } from '../progress-bar';
+import { ProgressBar } from '@fusion/shared/console';
 import { loadStartEmbedded, type EmbeddedStartOptions, type StartEmbedded } from '../remote/fusion-session';
 
 export interface ServeFlags {

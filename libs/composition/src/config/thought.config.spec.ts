@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, z } from '@fusion/shared/config';
 import { HashedNgramEmbedder, OpenAiCompatibleEmbedder } from '@fusion/shared/llm';
 import { ExtractiveSummarizer, LlmSummarizer, resolveThoughtOptions, summarizerFor } from '@fusion/thought';
-import { thoughtConfigShape, thoughtOptionsFrom } from './config';
+import { thoughtConfigShape, thoughtOptionsFrom } from './thought.config';
 
 const load = (env: Record<string, string>) => loadConfig(z.object(thoughtConfigShape), env);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, z } from '@fusion/shared/config';
-import { evaluationConfigShape, evaluationOptionsFrom } from './config';
+import { evaluationConfigShape, evaluationOptionsFrom } from './evaluation.config';
 
 const schema = z.object(evaluationConfigShape);
 const load = (env: Record<string, string>) => evaluationOptionsFrom(loadConfig(schema, env));

@@ -6,7 +6,7 @@ import {
   resolveDistillationOptions,
   trainerJobRunnerFor,
 } from '@fusion/distillation';
-import { distillationConfigShape, distillationOptionsFrom } from './config';
+import { distillationConfigShape, distillationOptionsFrom } from './distillation.config';
 
 const load = (env: Record<string, string>) => loadConfig(z.object(distillationConfigShape), env);
 
