@@ -46,22 +46,27 @@ async function main(): Promise<void> {
         bar = new ProgressBar({ label: e.phase, lineIntervalMs: 2000 });
         bars.set(e.phase, bar);
       }
-      bar.update(e.done, e.total, e.message ?? '');
       if (e.total > 0 && e.done >= e.total) bar.finish(`${e.done}/${e.total}${e.message ? ` ${e.message}` : ''}`);
+      else bar.update(e.done, e.total, e.message ?? '');
     },
   });
   for (const bar of bars.values()) bar.finish();
   if (handle.summary) process.stdout.write(`\n${renderPipelineSummary(handle.summary)}\n`);
   const grpc = handle.grpcAddress;
   const http = handle.httpUrl;
-  const q = 'Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May. How many clips did she sell altogether?';
+  const q = handle.summary?.exampleQuery ?? 'What is 17 * 23?';
+  const replay =
+    handle.summary?.backends === 'replay'
+      ? '  (execute uses the replay backend: it answers logged queries with the logged responses; set FUSION_BACKENDS_FILE for real models)'
+      : '';
   process.stdout.write(
     [
       '',
       'Try it:',
       `  grpcurl -plaintext -d '{"query": "${q}", "policy": {"scenario": "balance"}, "mode": "MODE_DECIDE"}' ${grpc} fusion.routing.v1.RoutingService/RouteQuery`,
       `  curl -s ${http}/v1/chat/completions -H 'Content-Type: application/json' -d '{"model": "fusion/auto", "messages": [{"role": "user", "content": "${q}"}]}'`,
-      `  npx fusion route --address ${grpc} "${q}"`,
+      `  npx fusion route --address ${grpc} --execute "${q}"`,
+      ...(replay ? [replay] : []),
       '',
       `FusionFactory serving: gRPC ${grpc}, HTTP ${http} (ready in ${((Date.now() - started) / 1000).toFixed(1)} s; Ctrl-C to stop)`,
       '',
@@ -76,7 +81,10 @@ async function main(): Promise<void> {
       .close()
       .then(() => stopTelemetry())
       .then(
-        () => process.exit(0),
+        () => {
+          process.stderr.write('FusionFactory stopped cleanly\n');
+          process.exit(0);
+        },
         (err: unknown) => {
           process.stderr.write(`shutdown failed: ${(err as Error).message}\n`);
           process.exit(1);

@@ -212,6 +212,8 @@ async function runPipeline(
       scenarios: [],
       templates: null,
       dataset: null,
+      exampleQuery: null,
+      backends: 'none',
       notes: ['the store is empty: import logs (fusion import <file>) and restart, or seed the synthetic demo logs'],
     };
   }
@@ -270,13 +272,20 @@ async function runPipeline(
   const stream = await serverStream<unknown, { done: boolean; reportJson: string }>(
     clients.evaluation,
     'RunBenchmark',
-    { tenant, routers: [...ROUTER_KINDS], scenarios: ['performance_first', 'balance', 'cost_first'], seed: 42 },
+    {
+      tenant,
+      // The deployed champion's kind (retrained by the harness on the train split), else every kind.
+      routers: champion ? [champion.kind] : [...ROUTER_KINDS],
+      scenarios: ['performance_first', 'balance', 'cost_first'],
+      seed: 42,
+    },
     30 * 60_000,
   );
   progress({ phase: 'benchmark (held-out queries)', done: 1, total: 1 });
   const final = stream.find((m) => m.done && m.reportJson);
   if (!final) throw new Error('RunBenchmark ended without a report');
   const report = JSON.parse(final.reportJson) as BenchmarkReportJson;
+  const backends = await unary<unknown, { backends: { kind: string }[] }>(clients.routing, 'ListBackends', {});
   return {
     tenant,
     records,
@@ -288,8 +297,24 @@ async function runPipeline(
     scenarios: Object.entries(report.scenarios).map(([name, sc]) => summariseScenario(name, sc)),
     templates,
     dataset,
+    exampleQuery: await exampleQuery(clients, tenant),
+    backends: backends.backends.some((b) => b.kind !== 'replay') ? 'configured' : 'replay',
     notes,
   };
+}
+
+/** A short logged query that is safe to paste inside single and double quotes in a shell line. */
+async function exampleQuery(clients: Clients, tenant: string): Promise<string | null> {
+  const page = await unary<unknown, { records: { query: string; split: string; promptMode: string }[] }>(
+    clients.ingestion,
+    'ListLogs',
+    { tenant, pageSize: 500 },
+  );
+  const safe = page.records.filter(
+    (r) => r.promptMode === 'direct' && r.query.length <= 300 && /^[\w\s.,:;?!()%+*/=<>#[\]-]+$/.test(r.query),
+  );
+  // Whitespace is collapsed: the replay backend matches on normalised text, and the line stays one shell line.
+  return (safe.find((r) => r.split === 'test') ?? safe[0])?.query.replace(/\s+/g, ' ').trim() ?? null;
 }
 
 interface EntryJson {

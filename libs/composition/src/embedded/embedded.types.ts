@@ -50,6 +50,10 @@ export interface PipelineSummary {
   scenarios: ScenarioSummary[];
   templates: { count: number; summarizer: string } | null;
   dataset: { records: number; path: string } | null;
+  /** A logged query (held-out when possible) for the "try it" commands: replay backends answer logged queries. */
+  exampleQuery: string | null;
+  /** How `execute` reaches models: `replay` (logged answers) or `configured` (FUSION_BACKENDS_FILE). */
+  backends: string;
   notes: string[];
 }
 

@@ -25,7 +25,7 @@ export function renderPipelineSummary(s: PipelineSummary): string {
   lines.push(`Logs: ${s.records} records (${source}), tenant "${s.tenant}".`);
   if (s.champion) {
     lines.push(
-      `Champion router: ${s.champion.kind} ${s.champion.routerId} v${s.champion.version}${s.trainedNow ? ' (trained and promoted now)' : ' (loaded)'}.`,
+      `Champion router: ${s.champion.routerId === s.champion.kind ? s.champion.kind : `${s.champion.kind} (${s.champion.routerId})`} v${s.champion.version}${s.trainedNow ? ' (trained and promoted now)' : ' (loaded from the store)'}.`,
     );
   }
   if (s.scenarios.length > 0) {

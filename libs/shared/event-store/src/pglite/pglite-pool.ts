@@ -166,6 +166,7 @@ function isEmptyOrMissing(dir: string): boolean {
  */
 async function openPGlite(dataDir: string | undefined): Promise<PGlite> {
   const target = dataDir ?? 'memory://';
+  if (!target.startsWith('memory://')) mkdirSync(dirname(target), { recursive: true });
   const fresh = target.startsWith('memory://') || isEmptyOrMissing(target);
   if (!fresh) return PGlite.create(target, { parsers: pgCompatibleParsers });
   const cached = templatePath();
