@@ -10,13 +10,15 @@ import { startServiceProcess, type ServiceProcess } from '../support/service-pro
 const TOTAL = 10_000;
 const RESENT = 1_000;
 const BATCH = 500;
+// Kafka topics outlive test databases: a tenant of its own keeps other runs' records apart.
+const TENANT = `e2e-ingest-${Date.now().toString(36)}`;
 
 /** A deterministic record with every canonical field set, so "fields intact" is checked field by field. */
 function makeRecord(i: number): Record<string, unknown> {
   const think = i % 2 === 1;
   return {
     recordId: `e2e-${i}`,
-    tenant: 'acme',
+    tenant: TENANT,
     taskName: ['gsm8k', 'mmlu', 'mbpp', 'squad'][i % 4],
     queryId: `q-${Math.floor(i / 8)}`,
     query: `Synthetic e2e question #${Math.floor(i / 8)}: what is ${i} squared?`,
@@ -64,7 +66,7 @@ describe('ingestion e2e: 10,000 records over gRPC into the distributed deploymen
       commitEvery: 500,
       handler: async (m) => {
         const env = JSON.parse(m.value.toString()) as EventEnvelope<LogRecordedV1>;
-        if (env.tenant === 'acme' && env.data.record.recordId.startsWith('e2e-')) {
+        if (env.tenant === TENANT && env.data.record.recordId.startsWith('e2e-')) {
           deliveries += 1;
           seenEvents.add(env.data.record.recordId);
         }
@@ -111,7 +113,7 @@ describe('ingestion e2e: 10,000 records over gRPC into the distributed deploymen
       const page = await unary<unknown, { records: Record<string, unknown>[]; nextPageToken: string; total: number }>(
         client,
         'ListLogs',
-        { tenant: 'acme', pageSize: 2000, pageToken: token },
+        { tenant: TENANT, pageSize: 2000, pageToken: token },
       );
       total = page.total;
       for (const r of page.records) {

@@ -76,8 +76,11 @@ const nonNegative = (v: unknown): v is number => typeof v === 'number' && Number
  * Validates a policy against the router's candidates. Every problem is reported at once as INVALID_ARGUMENT
  * naming its field (`scenario`, `alpha`, `beta`, `allowed[i]`, `excluded[i]`, `maxCostUsd`, `latencyBudgetMs`).
  */
-export function resolvePolicy(policy: RoutingPolicy, candidates: readonly string[]): ResolvedPolicy {
-  const violations: FieldViolation[] = [];
+/** Scenario or custom weights; problems go to `violations`. */
+function weightsOf(
+  policy: RoutingPolicy,
+  violations: FieldViolation[],
+): { name: string; alpha: number; beta: number } {
   let name = 'balance';
   let alpha = POLICY_SCENARIOS.balance.alpha;
   let beta = POLICY_SCENARIOS.balance.beta;
@@ -114,6 +117,42 @@ export function resolvePolicy(policy: RoutingPolicy, candidates: readonly string
     beta = policy.beta ?? 0;
     name = `custom(alpha=${alpha}, beta=${beta})`;
   }
+  return { name, alpha, beta };
+}
+
+/** Budget fields: positive finite numbers when given. */
+function budgetViolations(policy: RoutingPolicy, violations: FieldViolation[]): void {
+  if (policy.maxCostUsd !== undefined && !(nonNegative(policy.maxCostUsd) && policy.maxCostUsd > 0)) {
+    violations.push({
+      field: 'maxCostUsd',
+      reason: `must be a finite number > 0, got ${String(policy.maxCostUsd)}`,
+    });
+  }
+  if (
+    policy.latencyBudgetMs !== undefined &&
+    !(nonNegative(policy.latencyBudgetMs) && policy.latencyBudgetMs > 0)
+  ) {
+    violations.push({
+      field: 'latencyBudgetMs',
+      reason: `must be a finite number > 0, got ${String(policy.latencyBudgetMs)}`,
+    });
+  }
+}
+
+/**
+ * Checks what can be checked without knowing the candidates (weights, scenario, budgets), so bad input is
+ * INVALID_ARGUMENT even when no router or sample exists yet.
+ */
+export function assertPolicyShape(policy: RoutingPolicy): void {
+  const violations: FieldViolation[] = [];
+  weightsOf(policy, violations);
+  budgetViolations(policy, violations);
+  if (violations.length > 0) throw DomainError.invalidArguments(violations);
+}
+
+export function resolvePolicy(policy: RoutingPolicy, candidates: readonly string[]): ResolvedPolicy {
+  const violations: FieldViolation[] = [];
+  const { name, alpha, beta } = weightsOf(policy, violations);
 
   const llms = candidates.map((c) => parseCandidate(c).llm);
   const matches = (entry: string, i: number): boolean => entry === candidates[i] || entry === llms[i];
@@ -139,21 +178,7 @@ export function resolvePolicy(policy: RoutingPolicy, candidates: readonly string
   if (violations.length === 0 && !permitted.some(Boolean)) {
     violations.push({ field: 'excluded', reason: 'allowed and excluded leave no candidate' });
   }
-  if (policy.maxCostUsd !== undefined && !(nonNegative(policy.maxCostUsd) && policy.maxCostUsd > 0)) {
-    violations.push({
-      field: 'maxCostUsd',
-      reason: `must be a finite number > 0, got ${String(policy.maxCostUsd)}`,
-    });
-  }
-  if (
-    policy.latencyBudgetMs !== undefined &&
-    !(nonNegative(policy.latencyBudgetMs) && policy.latencyBudgetMs > 0)
-  ) {
-    violations.push({
-      field: 'latencyBudgetMs',
-      reason: `must be a finite number > 0, got ${String(policy.latencyBudgetMs)}`,
-    });
-  }
+  budgetViolations(policy, violations);
   if (violations.length > 0) throw DomainError.invalidArguments(violations);
   return {
     name,

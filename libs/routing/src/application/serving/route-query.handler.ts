@@ -1,7 +1,7 @@
 import { parseCandidate, type RouteDecidedV1 } from '@fusion/contracts';
 import { DomainError, ErrorCode, isDomainError, type Clock, type IdGenerator } from '@fusion/shared/kernel';
 import type { ChatMessage, Embedder } from '@fusion/shared/llm';
-import { decide, resolvePolicy, type ResolvedPolicy, type RoutingDecision } from '../../domain/policy';
+import { assertPolicyShape, decide, resolvePolicy, type ResolvedPolicy, type RoutingDecision } from '../../domain/policy';
 import type { RouterModel } from '../../domain/router';
 import type { BackendCatalog, TenantBackends } from '../backends/backend-catalog.port';
 import type { RouteEventContext, LogBackSink, RouteEventSink } from '../ports/route-event.sink.port';
@@ -208,6 +208,7 @@ export class RouteQueryHandler {
   private async route(command: RouteQueryCommand, backends: TenantBackends | null): Promise<Routed> {
     const started = this.deps.now();
     const { query, messages } = this.validate(command);
+    withPolicyFieldNames('policy.', () => assertPolicyShape(command.policy));
     const requestId = command.requestId || this.deps.ids.next();
     const routers = this.deps.cache.get(command.tenant);
     const champion = routers?.champion ?? null;
