@@ -90,6 +90,9 @@ describe('fusion remote commands (against a gRPC server)', () => {
     expect(train.code).toBe(0);
     expect(train.stdout).toContain('trained router-knn v3');
     expect(train.stdout).toContain('promoted to champion');
+    expect(train.stdout).toContain(
+      'gate (balance, held-out reward): challenger 0.4500 vs champion router-knn v2 0.4300 -> passed',
+    );
     expect(server.calls['TrainRouter']?.at(-1)).toMatchObject({
       kind: 'mlp',
       kinds: [],
@@ -117,7 +120,9 @@ describe('fusion remote commands (against a gRPC server)', () => {
   it('thoughts build and retrieve', async () => {
     const build = await fusion('thoughts', 'build', '--selection', 'performance', '--queries-per-task', '5');
     expect(build.code).toBe(0);
-    expect(build.stdout).toContain('built 36 thought templates over 12 tasks');
+    expect(build.stdout).toContain(
+      'built 36 thought templates over 12 tasks (selection performance, summariser extractive-v1)',
+    );
     expect(server.calls['BuildTemplates']?.at(-1)).toMatchObject({
       selection: 'performance',
       queriesPerTask: 5,
@@ -141,7 +146,10 @@ describe('fusion remote commands (against a gRPC server)', () => {
       '/tmp/sft.json',
     );
     expect(dataset.code).toBe(0);
-    expect(dataset.stdout).toContain('dataset ds-1: 120 examples from 60 queries');
+    expect(dataset.stdout).toContain(
+      'dataset ds-1: 120 examples from 60 queries (setting judge, top 2 per query)',
+    );
+    expect(dataset.stdout).toContain('skipped 4 responses scored 0 or not scored');
     expect(server.calls['BuildDataset']?.at(-1)).toMatchObject({
       setting: 'judge',
       topK: 2,
@@ -158,12 +166,15 @@ describe('fusion remote commands (against a gRPC server)', () => {
       's1',
     );
     expect(submit.code).toBe(0);
-    expect(submit.stdout).toContain('submitted job job-1');
+    expect(submit.stdout).toContain('submitted job job-1 (awaiting_cluster, local runner)');
+    expect(submit.stdout).toContain('manifest: /tmp/jobs/job-1/job.json');
     expect(server.calls['SubmitJob']?.at(-1)).toMatchObject({ datasetId: 'ds-1', studentName: 's1' });
 
     const jobs = await fusion('distill', 'jobs');
     expect(jobs.code).toBe(0);
-    expect(jobs.stdout).toMatch(/job-1\s+queued\s+ds-1/);
+    expect(jobs.stdout).toMatch(
+      /job-1\s+awaiting_cluster\s+ds-1\s+.*\blocal\s+\S+\s+\/tmp\/jobs\/job-1\/job\.json/,
+    );
   });
 
   it('import streams validated records to IngestLogs in batches', async () => {

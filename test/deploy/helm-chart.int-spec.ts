@@ -2,6 +2,20 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  distillationConfigShape,
+  distillationOptionsFrom,
+  evaluationConfigShape,
+  evaluationOptionsFrom,
+  ingestionConfigShape,
+  ingestionOptionsFrom,
+  routingConfigShape,
+  routingOptionsFrom,
+  thoughtConfigShape,
+  thoughtOptionsFrom,
+} from '@fusion/composition';
+import { parseBackendEntries } from '@fusion/routing';
+import { baseConfigShape, checkModeRequirements, loadConfig, servicePorts, z } from '@fusion/shared/config';
 
 // Renders helm/fusionfactory with the real helm binary and checks the objects it produces.
 // helm comes from PATH, $HELM_BIN or the cache that `scripts/infra/helm.sh install` fills (.ci/run does).
@@ -41,6 +55,50 @@ function render(args: string[]): K8sObject[] {
   return parseAllDocuments(res.stdout)
     .map((d) => d.toJS() as K8sObject | null)
     .filter((o): o is K8sObject => o !== null);
+}
+
+/** Each service's own variables and how its app turns them into options (apps/<name>/src/main.ts does the same). */
+const APP_CONFIG: Record<keyof typeof SERVICES, { shape: z.ZodRawShape; options: (cfg: never, env: NodeJS.ProcessEnv) => unknown }> = {
+  ingestion: { shape: ingestionConfigShape, options: ingestionOptionsFrom },
+  evaluation: { shape: evaluationConfigShape, options: evaluationOptionsFrom },
+  routing: { shape: routingConfigShape, options: routingOptionsFrom },
+  thought: { shape: thoughtConfigShape, options: thoughtOptionsFrom },
+  // The in-cluster API URL comes from the pod's environment (KUBERNETES_SERVICE_HOST), not from process.env here.
+  distillation: { shape: distillationConfigShape, options: (cfg, env) => distillationOptionsFrom(cfg, env) },
+};
+
+/**
+ * The environment a service's container would see: the shared ConfigMap (envFrom) plus its own `env`, with Secret
+ * references replaced by plausible values, and what the kubelet adds in a cluster.
+ */
+function containerEnv(objs: K8sObject[], service: string): Record<string, string> {
+  const c = find(objs, 'Deployment', `ff-fusionfactory-${service}`).spec.template.spec.containers[0];
+  const env: Record<string, string> = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+  for (const from of c.envFrom as { configMapRef?: { name: string } }[]) {
+    if (from.configMapRef) Object.assign(env, find(objs, 'ConfigMap', from.configMapRef.name).data);
+  }
+  for (const e of c.env as { name: string; value?: string; valueFrom?: { secretKeyRef?: { key: string } } }[]) {
+    if (e.value !== undefined) env[e.name] = e.value;
+    else if (e.name === 'DATABASE_URL') env[e.name] = 'postgres://fusion:pw@pg:5432/fusion';
+    else if (e.valueFrom?.secretKeyRef) env[e.name] = `secret-${e.valueFrom.secretKeyRef.key}`;
+  }
+  return env;
+}
+
+/** Validates a container's env exactly as the service does at start-up; returns its config and options. */
+function startUpConfig(objs: K8sObject[], service: keyof typeof SERVICES): { cfg: Record<string, unknown>; options: any } { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const { shape, options } = APP_CONFIG[service];
+  const ports = SERVICES[service];
+  const schema = z.object({ ...baseConfigShape, ...servicePorts(ports.grpc, ports.http), ...shape });
+  const env = containerEnv(objs, service);
+  const cfg = loadConfig(schema, env) as Record<string, unknown>;
+  checkModeRequirements(cfg as { FUSION_MODE: string });
+  return { cfg, options: options(cfg as never, env) };
+}
+
+function envOf(objs: K8sObject[], service: string): Record<string, unknown> {
+  const c = find(objs, 'Deployment', `ff-fusionfactory-${service}`).spec.template.spec.containers[0];
+  return Object.fromEntries(c.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
 }
 
 function find(objs: K8sObject[], kind: string, name: string): K8sObject {
@@ -128,6 +186,27 @@ describe('helm chart: default values', () => {
     expect(objs.filter((o) => o.kind === 'PodDisruptionBudget')).toHaveLength(5);
   });
 
+  it('keeps distillation on the local runner: no Kubernetes API access, datasets on an emptyDir', () => {
+    const pod = find(objs, 'Deployment', 'ff-fusionfactory-distillation').spec.template.spec;
+    expect(pod.serviceAccountName).toBe('ff-fusionfactory');
+    expect(pod).not.toHaveProperty('automountServiceAccountToken');
+    const env = envOf(objs, 'distillation');
+    expect(env).toMatchObject({ DISTILLATION_JOB_RUNNER: 'local', DISTILLATION_DATASET_DIR: '/var/lib/fusion/datasets' });
+    expect(env).not.toHaveProperty('NODE_EXTRA_CA_CERTS');
+    expect(env).not.toHaveProperty('DISTILLATION_DATASET_PVC');
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'datasets', mountPath: '/var/lib/fusion/datasets' });
+    expect(pod.volumes).toContainEqual({ name: 'datasets', emptyDir: {} });
+    expect(objs.some((o) => ['Role', 'RoleBinding', 'PersistentVolumeClaim'].includes(o.kind))).toBe(false);
+  });
+
+  it('gives routing the thought service address, and no optional LLM settings to anyone', () => {
+    expect(envOf(objs, 'routing')['THOUGHT_SERVICE_ADDRESS']).toBe('ff-fusionfactory-thought:50054');
+    const all = Object.keys(SERVICES).flatMap((s) => Object.keys(envOf(objs, s)));
+    for (const v of ['JUDGE_BASE_URL', 'JUDGE_API_KEY', 'THOUGHT_SUMMARIZER_BASE_URL', 'EMBEDDINGS_BASE_URL', 'ROUTER_KINDS']) {
+      expect(all).not.toContain(v);
+    }
+  });
+
   it('leaves the optional GPU and monitoring objects out, and has a helm test hook', () => {
     expect(objs.some((o) => o.kind === 'Job' || o.kind === 'ServiceMonitor')).toBe(false);
     expect(objs.some((o) => o.metadata.name.endsWith('-vllm'))).toBe(false);
@@ -173,6 +252,96 @@ describe('helm chart: required and invalid values', () => {
     const res = runHelm(['template', 'ff', CHART, ...REQUIRED, '--set', 'trainer.enabled=true']);
     expect(res.stderr).toContain('trainer.image.repository is required');
   });
+
+  it('checks backends with the routing loader’s fields, naming the bad one', () => {
+    const backend = (extra: string): ReturnType<typeof runHelm> =>
+      runHelm(['template', 'ff', CHART, ...REQUIRED, '--set-json', `backends.items=[{"name":"a","endpoint":"http://a/v1","model":"m"${extra}}]`]);
+    expect(backend(',"apiKeyEnv":"A_KEY","kind":"vllm","timeoutMs":5000,"description":"d","descriptors":{"x":1}').code).toBe(0);
+    const unknown = backend(',"apiKey":"sk-plain"');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('/backends/items/0');
+    expect(unknown.stderr).toContain('apiKey');
+    expect(backend(',"prices":{"inputPerMillionTokens":1}').stderr).toContain('/backends/items/0/prices');
+    expect(backend(',"timeoutMs":0').stderr).toContain('/backends/items/0/timeoutMs');
+    const badUrl = runHelm(['template', 'ff', CHART, ...REQUIRED, '--set-json', 'backends.items=[{"name":"a","endpoint":"a:80","model":"m"}]']);
+    expect(badUrl.stderr).toContain('/backends/items/0/endpoint');
+  });
+
+  it('refuses a backend name used twice, as the routing loader would', () => {
+    const res = runHelm([
+      'template', 'ff', CHART, ...REQUIRED, '--set-json',
+      'backends.items=[{"name":"a","endpoint":"http://a/v1","model":"m"},{"name":"a","endpoint":"http://b/v1","model":"n"}]',
+    ]);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toContain("the backend name 'a' is used twice");
+  });
+
+  it('refuses settings the services only accept together, naming the missing one', () => {
+    const judge = runHelm(['template', 'ff', CHART, ...REQUIRED, '--set', 'evaluation.judge.baseUrl=http://judge:8000']);
+    expect(judge.code).not.toBe(0);
+    expect(judge.stderr).toContain('evaluation.judge: set baseUrl, model together or not at all (baseUrl set, model missing)');
+    const emb = runHelm(['template', 'ff', CHART, ...REQUIRED, '--set', 'routing.embeddings.model=bge', '--set', 'routing.embeddings.dimension=384']);
+    expect(emb.stderr).toContain('routing.embeddings: set baseUrl, model, dimension together or not at all');
+    const kinds = runHelm(['template', 'ff', CHART, ...REQUIRED, '--set', 'routing.router.kinds={knn,forest}']);
+    expect(kinds.stderr).toContain('/routing/router/kinds/1');
+    const runner = runHelm(['template', 'ff', CHART, ...REQUIRED, '--set', 'distillation.jobRunner=slurm']);
+    expect(runner.stderr).toContain('/distillation/jobRunner');
+  });
+
+  it('needs a ServiceAccount for the kubernetes job runner when the chart creates none', () => {
+    const args = [...REQUIRED, '--set', 'distillation.jobRunner=kubernetes', '--set', 'distillation.kubernetes.rbac.create=false'];
+    expect(runHelm(['template', 'ff', CHART, ...args]).stderr).toContain('distillation.kubernetes.serviceAccountName is required');
+    const objs = render([...args, '--set', 'distillation.kubernetes.serviceAccountName=trainer-submitter', '--set', 'distillation.datasets.existingClaim=datasets']);
+    expect(objs.some((o) => ['Role', 'RoleBinding', 'PersistentVolumeClaim'].includes(o.kind))).toBe(false);
+    const pod = find(objs, 'Deployment', 'ff-fusionfactory-distillation').spec.template.spec;
+    expect(pod.serviceAccountName).toBe('trainer-submitter');
+    expect(pod.volumes).toContainEqual({ name: 'datasets', persistentVolumeClaim: { claimName: 'datasets' } });
+    expect(envOf(objs, 'distillation')['DISTILLATION_DATASET_PVC']).toBe('datasets');
+  });
+});
+
+describe('helm chart: every service starts with the environment the chart gives it', () => {
+  it.each([
+    ['default values', REQUIRED],
+    ['ci/gpu-values.yaml', ['-f', resolve(CHART, 'ci/gpu-values.yaml')]],
+  ])('%s: each Deployment’s env passes its service’s own config validation', (_label, args) => {
+    const objs = render(args);
+    for (const service of Object.keys(SERVICES) as (keyof typeof SERVICES)[]) {
+      expect(() => startUpConfig(objs, service), service).not.toThrow();
+    }
+    // The backends file is one the routing service loads.
+    const backends = JSON.parse(find(objs, 'ConfigMap', 'ff-fusionfactory-backends').data?.['backends.json'] ?? '');
+    expect(() => parseBackendEntries(backends)).not.toThrow();
+  });
+
+  it('turns the GPU values’ settings into the options the services run with', () => {
+    const objs = render(['-f', resolve(CHART, 'ci/gpu-values.yaml')]);
+    const routing = startUpConfig(objs, 'routing').options;
+    expect(routing).toMatchObject({
+      autoTrainEvery: 500,
+      kinds: ['knn', 'mlp', 'graph'],
+      gateScenario: 'cost_first',
+      gateMinImprovement: 0.01,
+      attemptTimeoutMs: 60_000,
+      healthProbeMs: 30_000,
+      embeddings: { baseUrl: 'http://embeddings.llm.svc:8080/v1', model: 'BAAI/bge-small-en-v1.5', dimension: 384, apiKey: 'secret-EMBEDDINGS_API_KEY' },
+      thoughtServiceAddress: 'ff-fusionfactory-thought:50054',
+    });
+    expect(startUpConfig(objs, 'evaluation').options).toMatchObject({
+      judge: { baseUrl: 'http://judge.llm.svc:8000', model: 'Qwen/Qwen2.5-7B-Instruct', apiKey: 'secret-JUDGE_API_KEY', concurrency: 16 },
+      sandbox: { enabled: false },
+    });
+    expect(startUpConfig(objs, 'thought').options).toMatchObject({
+      summarizer: { baseUrl: 'http://summarizer.llm.svc:8000/v1', model: 'meta-llama/Llama-3.1-8B-Instruct' },
+      summarizerConcurrency: 8,
+      defaultQueriesPerTask: 50,
+    });
+    const parsedBackends = parseBackendEntries(JSON.parse(find(objs, 'ConfigMap', 'ff-fusionfactory-backends').data?.['backends.json'] ?? ''));
+    expect(parsedBackends.map((b) => [b.name, b.kind, b.apiKeyEnv, b.timeoutMs])).toEqual([
+      ['gpt-4o-mini', 'api', 'OPENAI_API_KEY', 60_000],
+      ['vllm-ff', 'vllm', undefined, undefined],
+    ]);
+  });
 });
 
 describe('helm chart: GPU, monitoring and tracing switched on', () => {
@@ -190,6 +359,59 @@ describe('helm chart: GPU, monitoring and tracing switched on', () => {
     expect(pod.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
     expect(pod.containers[0].image).toBe('registry.example.com/fusion-trainer:0.1.0');
     expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'distillation-data' } });
+  });
+
+  it('lets the distillation service create trainer Jobs: own ServiceAccount, a Role on jobs.batch, dataset PVC, cluster CA', () => {
+    const sa = find(objs, 'ServiceAccount', 'ff-fusionfactory-distillation');
+    expect(sa.metadata.labels?.['app.kubernetes.io/component']).toBe('distillation');
+    expect(find(objs, 'Role', 'ff-fusionfactory-distillation-jobs')).toMatchObject({
+      rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list'] }],
+    });
+    expect(find(objs, 'RoleBinding', 'ff-fusionfactory-distillation-jobs')).toMatchObject({
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'ff-fusionfactory-distillation-jobs' },
+      subjects: [{ kind: 'ServiceAccount', name: 'ff-fusionfactory-distillation', namespace: 'fusion' }],
+    });
+    const pvc = find(objs, 'PersistentVolumeClaim', 'ff-fusionfactory-distillation-datasets');
+    expect(pvc.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
+    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteMany'], storageClassName: 'nfs-client', resources: { requests: { storage: '100Gi' } } });
+
+    const pod = find(objs, 'Deployment', 'ff-fusionfactory-distillation').spec.template.spec;
+    expect(pod.serviceAccountName).toBe('ff-fusionfactory-distillation');
+    expect(pod.automountServiceAccountToken).toBe(true);
+    expect(pod.volumes).toContainEqual({ name: 'datasets', persistentVolumeClaim: { claimName: 'ff-fusionfactory-distillation-datasets' } });
+    const env = envOf(objs, 'distillation');
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'datasets', mountPath: env['DISTILLATION_DATASET_DIR'] });
+    expect(env).toMatchObject({
+      DISTILLATION_JOB_RUNNER: 'kubernetes',
+      DISTILLATION_DATASET_PVC: 'ff-fusionfactory-distillation-datasets',
+      DISTILLATION_K8S_NAMESPACE: 'fusion',
+      DISTILLATION_K8S_NODE_SELECTOR: 'nvidia.com/gpu.present=true',
+      DISTILLATION_TRAINER_IMAGE: 'hiyouga/llamafactory:0.9.3',
+      DISTILLATION_TRAINER_GPUS: '2',
+      DISTILLATION_HF_TOKEN_SECRET: 'hf-token',
+      NODE_EXTRA_CA_CERTS: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+    });
+    expect(JSON.parse(String(env['DISTILLATION_K8S_TOLERATIONS']))).toEqual([
+      { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
+    ]);
+    // The other services keep the token-less shared account.
+    expect(find(objs, 'Deployment', 'ff-fusionfactory-routing').spec.template.spec.serviceAccountName).toBe('ff-fusionfactory');
+    // What the service builds its trainer Jobs from.
+    const { options } = startUpConfig(objs, 'distillation');
+    expect(options).toMatchObject({
+      runner: 'kubernetes',
+      datasetDir: '/var/lib/fusion/datasets',
+      cluster: {
+        namespace: 'fusion',
+        image: 'hiyouga/llamafactory:0.9.3',
+        gpus: 2,
+        nodeSelector: { 'nvidia.com/gpu.present': 'true' },
+        datasetPvc: 'ff-fusionfactory-distillation-datasets',
+        dataMountPath: '/data',
+        hfTokenSecret: 'hf-token',
+      },
+      kubernetes: { apiUrl: null },
+    });
   });
 
   it('deploys vLLM on GPU nodes and registers it as a backend', () => {

@@ -61,7 +61,12 @@ describe('k8s/overlays/dev', () => {
     expect(byKind(objs, 'HorizontalPodAutoscaler')).toHaveLength(0);
     expect(byKind(objs, 'StatefulSet').map((o) => o.metadata.name).sort()).toEqual(['kafka', 'postgres']);
     const env = byKind(objs, 'ConfigMap').find((o) => o.metadata.name.startsWith('fusion-env-'));
-    expect(env?.data).toMatchObject({ FUSION_MODE: 'distributed', KAFKA_BROKERS: 'kafka:9092', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' });
+    expect(env?.data).toMatchObject({
+      FUSION_MODE: 'distributed',
+      KAFKA_BROKERS: 'kafka:9092',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318',
+      THOUGHT_SERVICE_ADDRESS: 'fusion-thought:50054',
+    });
     // Generated (hashed) names are wired into the pods.
     const c = deployment(objs, 'fusion-routing').spec.template.spec.containers[0];
     expect(c.envFrom[0].configMapRef.name).toBe(env?.metadata.name);
@@ -98,12 +103,16 @@ describe('k8s/overlays/prod', () => {
 
 describe('k8s/components (GPU)', () => {
   // Inside the repo: kustomize only loads bases by relative path from the kustomization.
-  let scratch = '';
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const scratches: string[] = [];
+  afterAll(() => {
+    for (const dir of scratches) rmSync(dir, { recursive: true, force: true });
+  });
 
-  it('adds the trainer Job and vLLM to a base, on the GPU node pool', () => {
+  /** Builds k8s/base with the given components in namespace gpu-test. */
+  function buildWithComponents(components: string[]): K8sObject[] {
     mkdirSync(join(REPO_ROOT, 'tmp'), { recursive: true });
-    scratch = mkdtempSync(join(REPO_ROOT, 'tmp', 'kustomize-spec-'));
+    const scratch = mkdtempSync(join(REPO_ROOT, 'tmp', 'kustomize-spec-'));
+    scratches.push(scratch);
     const rel = (p: string): string => relative(scratch, resolve(REPO_ROOT, p));
     writeFileSync(
       join(scratch, 'kustomization.yaml'),
@@ -112,11 +121,15 @@ describe('k8s/components (GPU)', () => {
         'kind: Kustomization',
         'namespace: gpu-test',
         `resources: [${rel('k8s/base')}]`,
-        `components: [${rel('k8s/components/gpu-trainer')}, ${rel('k8s/components/vllm')}]`,
+        `components: [${components.map(rel).join(', ')}]`,
         '',
       ].join('\n'),
     );
-    const objs = build(scratch);
+    return build(scratch);
+  }
+
+  it('adds the trainer Job and vLLM to a base, on the GPU node pool', () => {
+    const objs = buildWithComponents(['k8s/components/gpu-trainer', 'k8s/components/vllm']);
     const job = byKind(objs, 'Job')[0];
     const pod = job?.spec.template.spec;
     expect(pod.nodeSelector).toEqual({ 'nvidia.com/gpu.present': 'true' });
@@ -125,5 +138,41 @@ describe('k8s/components (GPU)', () => {
     const vllm = deployment(objs, 'vllm').spec.template.spec;
     expect(vllm.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
     expect(vllm.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
+  });
+
+  it('lets the distillation service create trainer Jobs: ServiceAccount, Role on jobs.batch, dataset PVC, cluster CA', () => {
+    const objs = buildWithComponents(['k8s/components/distillation-jobs']);
+    const find = (kind: string, name: string): K8sObject & Record<string, any> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
+      if (!o) throw new Error(`no ${kind} ${name}`);
+      return o;
+    };
+    expect(find('Role', 'fusion-distillation-jobs')['rules']).toEqual([
+      { apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list'] },
+    ]);
+    expect(find('RoleBinding', 'fusion-distillation-jobs')['subjects']).toEqual([
+      { kind: 'ServiceAccount', name: 'fusion-distillation', namespace: 'gpu-test' },
+    ]);
+    expect(find('PersistentVolumeClaim', 'fusion-distillation-datasets').spec.accessModes).toEqual(['ReadWriteMany']);
+    const pod = deployment(objs, 'fusion-distillation').spec.template.spec;
+    expect(pod.serviceAccountName).toBe('fusion-distillation');
+    expect(pod.automountServiceAccountToken).toBe(true);
+    // The base's emptyDir is replaced by the claim, not merged with it.
+    expect(pod.volumes.find((v: { name: string }) => v.name === 'datasets')).toEqual({
+      name: 'datasets',
+      persistentVolumeClaim: { claimName: 'fusion-distillation-datasets' },
+    });
+    const c = pod.containers[0];
+    expect(c.volumeMounts).toContainEqual({ name: 'datasets', mountPath: '/var/lib/fusion/datasets' });
+    const env = Object.fromEntries(c.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
+    expect(env).toMatchObject({
+      DISTILLATION_JOB_RUNNER: 'kubernetes',
+      DISTILLATION_DATASET_DIR: '/var/lib/fusion/datasets',
+      DISTILLATION_DATASET_PVC: 'fusion-distillation-datasets',
+      DISTILLATION_K8S_NAMESPACE: { fieldRef: { fieldPath: 'metadata.namespace' } },
+      NODE_EXTRA_CA_CERTS: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+    });
+    // The other services keep the shared account without a token.
+    expect(deployment(objs, 'fusion-routing').spec.template.spec.serviceAccountName).toBe('fusion');
   });
 });

@@ -12,8 +12,9 @@ import { startServiceProcess, type ServiceProcess } from '../support/service-pro
 
 const SPAN_KIND = { server: 2, client: 3, producer: 4, consumer: 5 } as const;
 const TENANT = 'trace-e2e';
-// Several streams, so the events spread over the topic's partitions.
-const RECORDS = 6;
+// Several query streams, so the events land on all 3 partitions of the topic (checked for these keys).
+const RECORDS = 8;
+const ATTEMPTS = 3;
 
 interface IngestResponse {
   accepted: number;
@@ -56,17 +57,17 @@ async function skipBacklog(brokers: string[], groupId: string, topics: string[])
   }
 }
 
-function record(i: number): Record<string, unknown> {
+function record(attempt: number, i: number): Record<string, unknown> {
   return {
-    recordId: `trace-${i}`,
+    recordId: `trace-${attempt}-${i}`,
     tenant: TENANT,
     taskName: 'gsm8k',
-    queryId: `tq-${i}`,
-    query: `What is ${i} + ${i}?`,
+    queryId: `tq-${attempt}-${i}`,
+    query: `What is ${i} + ${attempt}?`,
     promptMode: 'direct',
     llm: 'model-a',
-    response: `The answer is ${2 * i}.`,
-    groundTruth: String(2 * i),
+    response: `The answer is ${i + attempt}.`,
+    groundTruth: String(i + attempt),
     metric: 'GSM8K',
     performance: 1,
     inputTokens: 12,
@@ -90,8 +91,6 @@ describe('tracing e2e: one trace crosses gRPC → ingestion → outbox → Kafka
   let ingestion: ServiceProcess;
   let routing: ServiceProcess;
   let client: Client;
-  const traceId = randomBytes(16).toString('hex');
-  const callerSpanId = randomBytes(8).toString('hex');
 
   beforeAll(async () => {
     const infra = getInfra();
@@ -125,27 +124,42 @@ describe('tracing e2e: one trace crosses gRPC → ingestion → outbox → Kafka
   });
 
   it('exports one trace, started by the caller’s traceparent, from ingestion’s gRPC and DB spans to routing’s Kafka consumer', async () => {
-    const metadata = new Metadata();
-    metadata.set('traceparent', `00-${traceId}-${callerSpanId}-01`);
-    const records = Array.from({ length: RECORDS }, (_, i) => record(i));
-    const res = await ingestWithMetadata(client, metadata, records);
-    expect(res).toMatchObject({ accepted: RECORDS, duplicates: 0, rejected: 0 });
-
+    let traceId = '';
+    let callerSpanId = '';
     const ours = (): ReceivedSpan[] => receiver.trace(traceId);
     const serverSpan = (): ReceivedSpan | undefined =>
       ours().find((s) => s.serviceName === 'fusion-ingestion' && s.kind === SPAN_KIND.server && s.name.endsWith('/IngestLogs'));
     const consumerSpans = (): ReceivedSpan[] =>
       ours().filter((s) => s.serviceName === 'fusion-routing' && s.kind === SPAN_KIND.consumer);
-    try {
-      // The SDK batches spans (500 ms); the consumer span ends after routing's inbox transaction commits.
-      await waitFor(
-        () => serverSpan() !== undefined && consumerSpans().some((c) => ours().some((s) => s.parentSpanId === c.spanId)),
-        45_000,
-        'ingestion’s server span and routing’s consumer span (with its DB children) in our trace',
-        100,
-      );
-    } catch (err) {
-      throw new Error(`${(err as Error).message}\nreceived:\n${describeSpans(receiver.spans())}\nrefused: ${receiver.rejected().join('; ')}`);
+    const misses: string[] = [];
+    // The consumer span of a Kafka batch continues the trace of the batch's FIRST message (kafka-message-bus.ts).
+    // Suites running beside this one publish to the same topic, and a foreign message ahead of ours in a batch
+    // takes the span; so a fresh request (new trace) is tried a bounded number of times. A broken chain fails all.
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+      traceId = randomBytes(16).toString('hex');
+      callerSpanId = randomBytes(8).toString('hex');
+      const metadata = new Metadata();
+      metadata.set('traceparent', `00-${traceId}-${callerSpanId}-01`);
+      const records = Array.from({ length: RECORDS }, (_, i) => record(attempt, i));
+      const res = await ingestWithMetadata(client, metadata, records);
+      expect(res).toMatchObject({ accepted: RECORDS, duplicates: 0, rejected: 0 });
+      try {
+        // The SDK batches spans (500 ms); the consumer span ends after routing's inbox transaction commits.
+        await waitFor(
+          () => serverSpan() !== undefined && consumerSpans().some((c) => ours().some((s) => s.parentSpanId === c.spanId)),
+          20_000,
+          'ingestion’s server span and routing’s consumer span (with its DB children) in our trace',
+          100,
+        );
+        break;
+      } catch (err) {
+        misses.push(`attempt ${attempt} (trace ${traceId}): ${(err as Error).message}`);
+        if (attempt === ATTEMPTS) {
+          throw new Error(
+            `${misses.join('\n')}\nreceived:\n${describeSpans(receiver.spans())}\nrefused: ${receiver.rejected().join('; ')}`,
+          );
+        }
+      }
     }
     const spans = ours();
     const byId = new Map(spans.map((s) => [s.spanId, s]));
@@ -191,8 +205,8 @@ describe('tracing e2e: one trace crosses gRPC → ingestion → outbox → Kafka
     expect(routingDb.some((s) => consumers.some((c) => ancestors(s).includes(c)))).toBe(true);
 
     // Logs → trace: ingestion's JSON request log line for this call carries our trace id.
-    await waitFor(() => requestLogLines(ingestion.logFile).length > 0, 5_000, 'ingestion’s request log line', 100);
-    const lines = requestLogLines(ingestion.logFile);
+    await waitFor(() => requestLogLines(ingestion.logFile, traceId).length > 0, 5_000, 'ingestion’s request log line', 100);
+    const lines = requestLogLines(ingestion.logFile, traceId);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
       service: 'fusion-ingestion',
@@ -204,7 +218,7 @@ describe('tracing e2e: one trace crosses gRPC → ingestion → outbox → Kafka
   });
 
   /** JSON lines of a service log that belong to our trace and record the IngestLogs call. */
-  function requestLogLines(file: string): Record<string, unknown>[] {
+  function requestLogLines(file: string, traceId: string): Record<string, unknown>[] {
     return readFileSync(file, 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('{'))

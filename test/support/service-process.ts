@@ -30,7 +30,9 @@ export async function startServiceProcess(
   mkdirSync(logDir, { recursive: true });
   const logFile = join(logDir, `${name}-${grpcPort}.log`);
   const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
+  // FUSION_NODE_ARGS (in `env`): extra node flags, e.g. `--cpu-prof --cpu-prof-dir=tmp/prof` for profiling.
+  const nodeArgs = (env['FUSION_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { CliError } from './cli-error';
 
 /** The options every command accepts (flags win over the environment). */
@@ -14,6 +15,17 @@ export interface GlobalOptions {
 
 export const DEFAULT_TENANT = 'default';
 export const DEFAULT_DATA_DIR = '.fusion-data';
+
+/** `--data-dir memory` (as FUSION_DATA_DIR=memory for `npm start`): the embedded deployment keeps nothing on disk. */
+export const IN_MEMORY_DATA_DIR = 'memory';
+
+/**
+ * Where the embedded deployment keeps its PGlite store inside a data directory: `<data-dir>/pglite`, the layout of
+ * `npm start` (apps/fusion/src/main.ts), so the CLI and `npm start` share one store; undefined for `memory`.
+ */
+export function embeddedStoreDir(dataDir: string): string | undefined {
+  return dataDir === IN_MEMORY_DATA_DIR ? undefined : resolve(dataDir, 'pglite');
+}
 
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 

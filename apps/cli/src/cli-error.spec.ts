@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import { DomainError } from '@fusion/shared/kernel';
 import { describe, expect, it } from 'vitest';
 import { CliError, ExitCode, oneLine, toCliError } from './cli-error';
@@ -15,6 +16,23 @@ describe('toCliError', () => {
     expect(e.message).toBe(
       'cannot reach FusionFactory at localhost:50051: start it with `npm start` (or `npx fusion serve`) or pass --address <host:port> (env FUSION_ADDRESS)',
     );
+  });
+
+  it('an UNAVAILABLE the server sent (its error-code trailer) is its message, exit 1, not "cannot reach"', () => {
+    const metadata = new Metadata();
+    metadata.set('error-code', 'UNAVAILABLE');
+    const e = toCliError(
+      Object.assign(new Error('all 5 attempts failed'), {
+        code: 14,
+        details: 'all 5 attempts failed',
+        metadata,
+      }),
+      { address: 'localhost:50051', rpc: 'RoutingService.RouteQuery' },
+    );
+    expect([e.exitCode, e.message]).toEqual([
+      ExitCode.Failure,
+      'RoutingService.RouteQuery: all 5 attempts failed',
+    ]);
   });
 
   it('passes the server message through for INVALID_ARGUMENT (exit 2) and names the RPC', () => {

@@ -67,6 +67,19 @@ interface GrpcLikeError {
   code: number;
   details?: string;
   message?: string;
+  metadata?: unknown;
+}
+
+/**
+ * The domain error code the server's error filter puts in the trailers (`error-code`); absent when the status was
+ * made on this side (no connection, deadline), which is how a server-said UNAVAILABLE (every LLM backend failed)
+ * differs from an unreachable server.
+ */
+function serverErrorCode(err: GrpcLikeError): string | undefined {
+  const md = err.metadata as { get?: (key: string) => unknown[] } | undefined;
+  if (!md || typeof md.get !== 'function') return undefined;
+  const [value] = md.get('error-code');
+  return value === undefined ? undefined : String(value);
 }
 
 function isGrpcError(err: unknown): err is GrpcLikeError {
@@ -84,6 +97,8 @@ function fromGrpc(err: GrpcLikeError, ctx: ErrorContext): CliError {
   const rpc = ctx.rpc ? `${ctx.rpc}: ` : '';
   switch (err.code) {
     case GRPC.UNAVAILABLE:
+      if (serverErrorCode(err) !== undefined)
+        return new CliError(`${rpc}${said}`, ExitCode.Failure, { cause: err });
       return new CliError(unreachableMessage(where), ExitCode.Unreachable, { cause: err });
     case GRPC.DEADLINE_EXCEEDED:
       return new CliError(

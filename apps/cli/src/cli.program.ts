@@ -28,7 +28,10 @@ export function buildProgram(): Command {
     .addOption(new Option('--address <host:port>', 'FusionFactory gRPC address').env('FUSION_ADDRESS'))
     .addOption(new Option('--tenant <name>', 'tenant of every call').env('FUSION_TENANT').default('default'))
     .addOption(
-      new Option('--data-dir <dir>', 'data directory of the embedded deployment')
+      new Option(
+        '--data-dir <dir>',
+        "data directory of the embedded deployment (PGlite store in <dir>/pglite, the one `npm start` uses; 'memory' keeps nothing)",
+      )
         .env('FUSION_DATA_DIR')
         .default('.fusion-data'),
     )
@@ -256,7 +259,7 @@ Examples:
     .description('run FusionFactory embedded (every service in one process) until Ctrl-C')
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('-p, --port <port>', 'gRPC port', '50051')
-    .option('--http-port <port>', 'HTTP port', '3000')
+    .option('--http-port <port>', 'HTTP port', '8080')
     .option(
       '--seed <what>',
       'seed an empty store with: demo (synthetic logs), none, or a log file/directory',

@@ -3,6 +3,7 @@ import { Output, textTable, type GlobalOptions } from '../cli-context';
 import { CliError } from '../cli-error';
 import { parseInteger, parseList, parseNumber } from '../option-parsers';
 import { withSession, type FusionSession } from '../remote/fusion-session';
+import { plainProto } from '../remote/proto-json';
 
 // proto enum fusion.routing.v1.Mode (numbers on the wire API).
 const MODE_DECIDE = 1;
@@ -22,6 +23,28 @@ async function remote<T>(
 
 function usd(v: number): string {
   return v === 0 ? '$0' : `$${v.toPrecision(3)}`;
+}
+
+function rewards(byScenario: Record<string, number> | undefined): string {
+  return Object.entries(byScenario ?? {})
+    .map(([k, v]) => `${k}=${v.toFixed(3)}`)
+    .join(' ');
+}
+
+/** Text on one line, cut at `max` characters (queries and templates can span many lines). */
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** The promotion gate in one line: both held-out rewards and the verdict. */
+function gateLine(gate: routingV1.Gate | null | undefined): string | undefined {
+  if (!gate?.scenario) return undefined;
+  const champion =
+    gate.championRouterId && gate.championReward !== undefined && gate.championReward !== null
+      ? `champion ${gate.championRouterId} v${gate.championVersion} ${gate.championReward.toFixed(4)}`
+      : 'no champion yet';
+  return `gate (${gate.scenario}, held-out reward): challenger ${gate.challengerReward.toFixed(4)} vs ${champion} -> ${gate.passed ? 'passed' : 'refused'}`;
 }
 
 export interface RouteFlags {
@@ -99,52 +122,78 @@ export async function runRoute(query: string, flags: RouteFlags, globals: Global
       request,
       flags.execute ? EXECUTE_DEADLINE_MS : undefined,
     );
-    out.result(res, () => {
-      const d = res.decision;
-      const lines = [
-        `chosen: ${d?.chosen ?? '(none)'}${d?.inferredTask ? ` (task ${d.inferredTask})` : ''}`,
-        `router: ${d?.routerKind || 'none'}${d?.routerVersion ? ` v${d.routerVersion}` : ''}${d?.fallbackToBestSingle ? ' (no router trained yet: best single model)' : ''}`,
-      ];
-      if (d?.reason) lines.push(`reason: ${d.reason}`);
-      const ranked = (d?.ranked ?? []).slice(0, top);
-      if (ranked.length > 0) {
-        lines.push(
-          '',
-          textTable(
-            ['candidate', 'predicted perf', 'predicted cost', 'score'],
-            ranked.map((r) => [
-              r.candidate,
-              r.predictedPerformance.toFixed(3),
-              usd(r.predictedCostUsd),
-              r.score.toFixed(4),
-            ]),
-          ),
-        );
-      }
-      if (res.completion) {
-        const c = res.completion;
-        lines.push(
-          '',
-          `answer (${c.servedBy}, ${c.inputTokens}+${c.outputTokens} tokens, ${usd(c.costUsd)}):`,
-          c.text,
-        );
-      }
-      return lines.join('\n');
-    });
+    out.result(plainProto(res), () => routeText(res, top));
   });
 }
 
+const TASK_SOURCE: Record<string, string> = { hint: 'from --task', classifier: 'classified' };
+
+function routeText(res: routingV1.RouteQueryResponse, top: number): string {
+  const d = res.decision;
+  const task = d?.inferredTask
+    ? ` (task ${d.inferredTask}${d.taskSource ? `, ${TASK_SOURCE[d.taskSource] ?? d.taskSource}` : ''})`
+    : '';
+  const lines = [
+    `chosen: ${d?.chosen || '(none)'}${task}`,
+    `router: ${d?.routerKind || 'none'}${d?.routerVersion ? ` v${d.routerVersion}` : ''}${d?.fallbackToBestSingle ? ' (no router trained yet: best single model)' : ''}${d?.policy ? `, policy ${d.policy}` : ''}`,
+  ];
+  if (d?.reason) lines.push(`reason: ${d.reason}`);
+  if (d?.shadow?.routerId)
+    lines.push(
+      `shadow: challenger ${d.shadow.routerId} v${d.shadow.routerVersion} (${d.shadow.routerKind}) would choose ${d.shadow.chosen}`,
+    );
+  const ranked = (d?.ranked ?? []).slice(0, top);
+  if (ranked.length > 0) {
+    const latency = ranked.some((r) => r.predictedLatencyMs !== undefined && r.predictedLatencyMs !== null);
+    lines.push(
+      '',
+      textTable(
+        ['candidate', 'predicted perf', 'predicted cost', ...(latency ? ['predicted latency'] : []), 'score'],
+        ranked.map((r) => [
+          r.candidate,
+          r.predictedPerformance.toFixed(3),
+          usd(r.predictedCostUsd),
+          ...(latency ? [r.predictedLatencyMs != null ? `${Math.round(r.predictedLatencyMs)} ms` : '-'] : []),
+          r.score.toFixed(4),
+        ]),
+      ),
+    );
+  }
+  const excluded = d?.excluded ?? [];
+  if (excluded.length > 0) {
+    const byReason = new Map<string, string[]>();
+    for (const e of excluded) byReason.set(e.reason, [...(byReason.get(e.reason) ?? []), e.candidate]);
+    lines.push(
+      `excluded ${excluded.length}: ${[...byReason].map(([reason, names]) => `${reason} (${names.join(', ')})`).join('; ')}`,
+    );
+  }
+  if (res.completion) {
+    const c = res.completion;
+    lines.push(
+      '',
+      `answer (${c.servedBy}, ${c.inputTokens}+${c.outputTokens} tokens, ${usd(c.costUsd)}):`,
+      c.text,
+    );
+    const failed = (res.attempts ?? []).filter((a) => !a.ok);
+    if (failed.length > 0) {
+      lines.push(
+        '',
+        `fallback: ${failed.length} candidate(s) failed before ${c.servedBy} answered:`,
+        ...failed.map((a) => `  ${a.candidate}: ${clip(a.error, 200)}`),
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
 function routerRow(r: routingV1.RouterVersion, tag: string): string[] {
-  const rewards = Object.entries(r.rewardByScenario ?? {})
-    .map(([k, v]) => `${k}=${v.toFixed(3)}`)
-    .join(' ');
   return [
     `${r.routerId}`,
     String(r.version),
     r.kind,
     tag || r.status,
     String(r.trainedOnQueries),
-    rewards,
+    rewards(r.rewardByScenario),
     r.registeredAt,
   ];
 }
@@ -158,7 +207,7 @@ export async function runRoutersList(globals: GlobalOptions): Promise<void> {
         tenant: globals.tenant,
       },
     );
-    out.result(res, () => {
+    out.result(plainProto(res), () => {
       if (res.routers.length === 0) return 'no routers yet: train one with `fusion routers train`';
       const tag = (r: routingV1.RouterVersion) =>
         res.champion && r.routerId === res.champion.routerId && r.version === res.champion.version
@@ -209,38 +258,48 @@ export async function runRoutersTrain(flags: TrainFlags, globals: GlobalOptions)
       },
       TRAIN_DEADLINE_MS,
     );
-    out.result(res, () => {
-      const r = res.router;
-      const lines = [
-        r
-          ? `trained ${r.routerId} v${r.version} (${r.kind}) on ${r.trainedOnQueries} queries`
-          : 'trained (no version returned)',
-      ];
-      const evaluated = res.evaluated ?? [];
-      if (evaluated.length > 1) {
-        lines.push(
-          textTable(
-            ['kind', 'held-out reward by scenario', 'error'],
-            evaluated.map((e) => [
-              e.kind,
-              Object.entries(e.rewardByScenario ?? {})
-                .map(([k, v]) => `${k}=${v.toFixed(3)}`)
-                .join(' '),
-              e.error,
-            ]),
-          ),
-        );
-      }
-      lines.push(
-        res.promoted
-          ? 'promoted to champion'
-          : res.challenger
-            ? 'set as challenger (shadow mode)'
-            : `not promoted${res.gateReason ? `: ${res.gateReason}` : ''}`,
-      );
-      return lines.join('\n');
-    });
+    out.result(plainProto(res), () => trainText(res));
   });
+}
+
+function trainText(res: routingV1.TrainRouterResponse): string {
+  const r = res.router;
+  const lines = [
+    r
+      ? `trained ${r.routerId} v${r.version} (${r.kind}) on ${r.trainedOnQueries} queries (${r.trainedOnRecords} records)`
+      : 'trained (no version returned)',
+  ];
+  if (r && Object.keys(r.rewardByScenario ?? {}).length > 0)
+    lines.push(`held-out reward: ${rewards(r.rewardByScenario)}`);
+  const evaluated = res.evaluated ?? [];
+  if (evaluated.length > 1) {
+    lines.push(
+      '',
+      textTable(
+        ['kind', 'held-out reward by scenario', 'train', 'error'],
+        evaluated.map((e) => [e.kind, rewards(e.rewardByScenario), `${Math.round(e.trainMs)} ms`, e.error]),
+      ),
+      '',
+    );
+  }
+  const gate = gateLine(res.gate);
+  if (gate) lines.push(gate);
+  const promoteCmd = r ? `fusion routers promote ${r.routerId} ${r.version}` : '';
+  if (res.promoted) lines.push('promoted to champion');
+  else if (res.challenger) lines.push('set as challenger (shadow mode)');
+  else if (res.rejected)
+    lines.push(
+      `rejected by the gate: ${res.gateReason || 'it does not beat the champion'}${promoteCmd ? ` (override: ${promoteCmd} --force)` : ''}`,
+    );
+  else if (res.gate?.passed)
+    lines.push(
+      `registered, not promoted (no --promote); the gate would pass${promoteCmd ? `: ${promoteCmd}` : ''}`,
+    );
+  else
+    lines.push(
+      `registered, not promoted${res.gateReason ? `: ${res.gateReason}` : ''}${promoteCmd ? ` (override: ${promoteCmd} --force)` : ''}`,
+    );
+  return lines.join('\n');
 }
 
 export async function runRoutersPromote(
@@ -261,11 +320,15 @@ export async function runRoutersPromote(
         force: flags.force ?? false,
       },
     );
-    out.result(res, () =>
-      res.promoted
-        ? `promoted ${routerId} v${version} to champion${res.gateReason ? ` (${res.gateReason})` : ''}`
-        : `not promoted: ${res.gateReason || 'the gate refused it'} (use --force to override)`,
-    );
+    out.result(plainProto(res), () => {
+      const gate = gateLine(res.gate);
+      return [
+        ...(gate ? [gate] : []),
+        res.promoted
+          ? `promoted ${routerId} v${version} to champion${res.gateReason ? ` (${res.gateReason})` : ''}`
+          : `not promoted: ${res.gateReason || 'the gate refused it'} (use --force to override)`,
+      ].join('\n');
+    });
   });
 }
 
@@ -289,10 +352,15 @@ export async function runThoughtsBuild(
       { tenant: globals.tenant, selection, queriesPerTask },
       TRAIN_DEADLINE_MS,
     );
-    out.result(
-      res,
-      () => `built ${res.templates} thought templates over ${res.tasks} tasks (selection ${selection})`,
-    );
+    out.result(plainProto(res), () => {
+      const lines = [
+        `built ${res.templates} thought templates over ${res.tasks} tasks (selection ${res.selection || selection}${res.summarizer ? `, summariser ${res.summarizer}` : ''})`,
+      ];
+      if (res.buildId) lines.push(`build ${res.buildId} (it replaced the previous library)`);
+      if (Number(res.failed) > 0)
+        lines.push(`${res.failed} queries left out: their summary failed (see the server's logs)`);
+      return lines.join('\n');
+    });
   });
 }
 
@@ -309,14 +377,24 @@ export async function runThoughtsRetrieve(
       'RetrieveThoughts',
       { tenant: globals.tenant, query, taskHint: flags.task ?? '', topK },
     );
-    out.result(res, () => {
+    out.result(plainProto(res), () => {
       if (res.templates.length === 0)
         return 'no thought templates found: build them with `fusion thoughts build`';
-      const lines = res.templates.map(
-        (t, i) =>
-          `${i + 1}. [${t.taskName}, similarity ${t.similarity.toFixed(3)}] ${t.query}\n   ${t.template.replace(/\n/g, '\n   ')}`,
+      const lines = res.templates.map((t, i) =>
+        [
+          `${i + 1}. ${t.taskName}  similarity ${t.similarity.toFixed(3)}${t.summarizer ? `  (${t.summarizer})` : ''}`,
+          `   query: ${clip(t.query, 160)}`,
+          `   template:`,
+          ...t.template.split('\n').map((l) => `     ${l}`),
+        ].join('\n'),
       );
-      return [...lines, '', 'augmented prompt:', res.augmentedPrompt].join('\n');
+      return [
+        ...(res.taskName ? [`templates of task ${res.taskName}:`, ''] : []),
+        ...lines,
+        '',
+        'augmented prompt:',
+        res.augmentedPrompt,
+      ].join('\n');
     });
   });
 }
@@ -338,11 +416,23 @@ export async function runDistillDataset(
       { tenant: globals.tenant, setting, topK, outPath: flags.out ?? '' },
       TRAIN_DEADLINE_MS,
     );
-    out.result(
-      res,
-      () =>
-        `dataset ${res.datasetId}: ${res.records} examples from ${res.queries} queries${res.path ? `, written to ${res.path}` : ''}`,
-    );
+    out.result(plainProto(res), () => {
+      const lines = [
+        `dataset ${res.datasetId}: ${res.records} examples from ${res.queries} queries (setting ${res.setting || setting}${res.topK ? `, top ${res.topK} per query` : ''})`,
+      ];
+      if (res.path)
+        lines.push(
+          `  written to ${res.path}${res.datasetName ? ` (LLaMA-Factory dataset ${res.datasetName}, in dataset_info.json beside it)` : ''}`,
+        );
+      if (Number(res.skippedResponses) > 0)
+        lines.push(`  skipped ${res.skippedResponses} responses scored 0 or not scored`);
+      if (Number(res.queriesWithoutGroundTruth) > 0)
+        lines.push(
+          `  ${res.queriesWithoutGroundTruth} queries have no ground truth (no gold example for them)`,
+        );
+      lines.push(`next: fusion distill submit ${res.datasetId}`);
+      return lines.join('\n');
+    });
   });
 }
 
@@ -362,11 +452,16 @@ export async function runDistillSubmit(
         studentName: flags.student ?? '',
       },
     );
-    out.result(res, () => {
+    out.result(plainProto(res), () => {
       const j = res.job;
-      return j
-        ? `submitted job ${j.jobId} (${j.status}): ${j.baseModel} -> ${j.studentName} on ${j.datasetId}`
-        : 'submitted';
+      if (!j) return 'submitted';
+      const lines = [
+        `submitted job ${j.jobId} (${j.status}${j.runner ? `, ${j.runner} runner` : ''}): ${j.baseModel} -> ${j.studentName} on ${j.datasetId}`,
+      ];
+      if (j.manifestPath) lines.push(`  manifest: ${j.manifestPath}`);
+      if (j.kubernetesName) lines.push(`  kubernetes job: ${j.kubernetesNamespace}/${j.kubernetesName}`);
+      if (j.message) lines.push(`  ${j.message}`);
+      return lines.join('\n');
     });
   });
 }
@@ -380,21 +475,31 @@ export async function runDistillJobs(globals: GlobalOptions): Promise<void> {
         tenant: globals.tenant,
       },
     );
-    out.result(res, () =>
-      res.jobs.length === 0
-        ? 'no distillation jobs yet: submit one with `fusion distill submit <dataset-id>`'
-        : textTable(
-            ['job', 'status', 'dataset', 'base model', 'student', 'submitted', 'message'],
-            res.jobs.map((j) => [
-              j.jobId,
-              j.status,
-              j.datasetId,
-              j.baseModel,
-              j.studentName,
-              j.submittedAt,
-              j.message,
-            ]),
-          ),
-    );
+    out.result(plainProto(res), () => {
+      if (res.jobs.length === 0)
+        return 'no distillation jobs yet: submit one with `fusion distill submit <dataset-id>`';
+      const lines = [
+        textTable(
+          ['job', 'status', 'dataset', 'base model', 'student', 'runner', 'submitted', 'where'],
+          res.jobs.map((j) => [
+            j.jobId,
+            j.status,
+            j.datasetId,
+            j.baseModel,
+            j.studentName,
+            j.runner,
+            j.submittedAt,
+            j.kubernetesName ? `${j.kubernetesNamespace}/${j.kubernetesName}` : j.manifestPath,
+          ]),
+        ),
+      ];
+      // The messages are long (how to run the job): one note instead of a column.
+      if (res.jobs.some((j) => j.status === 'awaiting_cluster'))
+        lines.push(
+          '',
+          'awaiting_cluster: no cluster runs these jobs (local runner); apply the manifest with `kubectl apply -f <where>` (details: fusion --json distill jobs)',
+        );
+      return lines.join('\n');
+    });
   });
 }

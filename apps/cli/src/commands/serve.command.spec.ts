@@ -41,7 +41,8 @@ describe('fusion serve', () => {
       httpPort: 3000,
       seed: { kind: 'demo' },
       runPipeline: false,
-      dataDir: resolve('tmp/serve-data'),
+      // The layout of `npm start`: the PGlite store under <data-dir>/pglite.
+      dataDir: resolve('tmp/serve-data/pglite'),
     });
     expect(close).not.toHaveBeenCalled();
     signals.emit('SIGINT');

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Output, type GlobalOptions } from '../cli-context';
+import { embeddedStoreDir, Output, type GlobalOptions } from '../cli-context';
 import { CliError, toCliError } from '../cli-error';
 import { parseFormat, parseInteger } from '../option-parsers';
 import { ProgressBar } from '@fusion/shared/console';
@@ -44,14 +44,16 @@ export async function runServe(
   const httpPort = parseInteger('--http-port', flags.httpPort, { min: 0, max: 65535 });
   const seed = parseSeed(flags.seed, flags.format);
   const bars = new Map<string, ProgressBar>();
+  const storeDir = flags.inMemory ? undefined : embeddedStoreDir(globals.dataDir);
   const options: EmbeddedStartOptions = {
-    ...(flags.inMemory ? {} : { dataDir: resolve(globals.dataDir) }),
+    ...(storeDir ? { dataDir: storeDir } : {}),
     host: flags.host,
     grpcPort,
     httpPort,
     seed,
     runPipeline: flags.pipeline,
-    logLevel: globals.verbose ? 'debug' : 'info',
+    // Service logs go to stdout: only warnings by default (as `npm start`), so the addresses stay readable.
+    logLevel: globals.verbose ? 'info' : 'warn',
     progress: (e) => {
       let bar = bars.get(e.phase);
       if (!bar) {
@@ -73,7 +75,7 @@ export async function runServe(
     { grpcAddress: handle.grpcAddress, httpUrl: handle.httpUrl, summary: handle.summary ?? null },
     () =>
       [
-        `FusionFactory is running (embedded${flags.inMemory ? ', in memory' : `, data in ${resolve(globals.dataDir)}`})`,
+        `FusionFactory is running (embedded, ${storeDir ? `data in ${storeDir}` : 'in memory'})`,
         `  gRPC  ${handle.grpcAddress}   (use: npx fusion --address ${handle.grpcAddress} ...)`,
         `  HTTP  ${handle.httpUrl}`,
         'press Ctrl-C to stop',

@@ -1,6 +1,6 @@
 import type { Client } from '@grpc/grpc-js';
 import { resolve } from 'node:path';
-import type { GlobalOptions } from '../cli-context';
+import { embeddedStoreDir, type GlobalOptions } from '../cli-context';
 import { CliError, ExitCode, toCliError } from '../cli-error';
 
 /** The services the CLI calls, by short name: proto file (under proto/) and fully qualified service. */
@@ -226,10 +226,11 @@ export async function openSession(
   }
   const start = options.startEmbedded ?? loadStartEmbedded();
   const { freePort } = await import('@fusion/shared/transport');
+  const storeDir = embeddedStoreDir(globals.dataDir);
   let handle: EmbeddedHandleLike;
   try {
     handle = await start({
-      dataDir: globals.dataDir,
+      ...(storeDir ? { dataDir: storeDir } : {}),
       host: '127.0.0.1',
       grpcPort: await freePort(),
       httpPort: await freePort(),
@@ -242,7 +243,7 @@ export async function openSession(
     throw toCliError(err);
   }
   options.note?.(
-    `no --address: started the embedded deployment at ${handle.grpcAddress} (data in ${globals.dataDir})`,
+    `no --address: started the embedded deployment at ${handle.grpcAddress} (${storeDir ? `data in ${storeDir}` : 'in memory'})`,
   );
   return new GrpcSession(handle.grpcAddress, true, handle);
 }

@@ -8,6 +8,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { RequestLogSpanProcessor } from './request-log.span-processor';
 
 let sdk: NodeSDK | null = null;
 
@@ -16,6 +17,8 @@ export interface TelemetryOptions {
   /** OTLP/HTTP base endpoint (e.g. http://jaeger:4318); no export when unset, spans still carry trace ids. */
   otlpEndpoint?: string;
   serviceVersion?: string;
+  /** One info log line per finished gRPC/HTTP server span, with its trace id (default true). */
+  requestLog?: boolean;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface TelemetryOptions {
 export function startTelemetry(opts: TelemetryOptions): NodeSDK {
   if (sdk) return sdk;
   if (process.env['OTEL_DIAG_DEBUG']) diag.setLogger({ ...console, verbose: console.debug }, DiagLogLevel.DEBUG);
-  const spanProcessors: SpanProcessor[] = [];
+  const spanProcessors: SpanProcessor[] = opts.requestLog === false ? [] : [new RequestLogSpanProcessor()];
   if (opts.otlpEndpoint) {
     const url = `${opts.otlpEndpoint.replace(/\/$/, '')}/v1/traces`;
     spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 500 }));
@@ -36,7 +39,11 @@ export function startTelemetry(opts: TelemetryOptions): NodeSDK {
       'service.version': opts.serviceVersion ?? '0.1.0',
       'service.namespace': 'fusionfactory',
     }),
+    // Always at least the request log: with no processor at all the SDK registers no tracer, and requests without
+    // an incoming traceparent would get no trace id in their logs.
     spanProcessors,
+    // Logs are JSON lines on stdout (pino); without this the SDK would add a default OTLP log exporter.
+    logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/healthz' || req.url === '/metrics' }),
       new ExpressInstrumentation(),
