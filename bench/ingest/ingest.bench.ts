@@ -12,7 +12,7 @@ import { ingestionContext } from '@fusion/ingestion';
 import { InProcessMessageBus, KafkaMessageBus, type MessageBus } from '@fusion/shared/messaging';
 import { createTestDatabase, startTestService } from '@fusion/shared/testing';
 import { clientStream, createGrpcClient } from '@fusion/shared/transport';
-import { startServiceProcess } from '../../test/support/service-process';
+import { kafkaNamespace, startServiceProcess } from '../../test/support/service-process';
 import { ensureInfra, machine, progress, writeResults } from '../support';
 
 function arg(name: string, fallback: number): number {
@@ -102,13 +102,15 @@ async function main(): Promise<void> {
   const results: ModeResult[] = [];
   try {
     console.error('distributed: ingestion process on PostgreSQL + Kafka');
+    const namespace = kafkaNamespace('bench-ingest');
     const proc = await startServiceProcess('ingestion', {
+      KAFKA_NAMESPACE: namespace,
       FUSION_MODE: 'distributed',
       DATABASE_URL: db.url,
       KAFKA_BROKERS: infra.kafkaBrokers,
       LOG_LEVEL: 'warn',
     });
-    const kafka = new KafkaMessageBus({ brokers: infra.kafkaBrokers.split(','), clientId: 'bench-ingest' });
+    const kafka = new KafkaMessageBus({ brokers: infra.kafkaBrokers.split(','), clientId: 'bench-ingest', namespace });
     try {
       results.push(await measure('distributed', proc.grpcAddress, kafka));
     } finally {

@@ -17,7 +17,7 @@ import { generateDemoLogs } from '@fusion/ingestion';
 import { createTestDatabase } from '@fusion/shared/testing';
 import { clientStream, createGrpcClient, unary } from '@fusion/shared/transport';
 import { paperModels } from '../../test/fixtures/fusionbench/fusionbench-fixture';
-import { startServiceProcess, type ServiceProcess } from '../../test/support/service-process';
+import { kafkaNamespace, startServiceProcess, type ServiceProcess } from '../../test/support/service-process';
 import { ensureInfra, machine, progress, writeResults } from '../support';
 import { closedLoop, openLoop, type LoadResult } from './load';
 import { createGrpcClient as rawClient } from '@fusion/shared/transport';
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
       FUSION_MODE: 'distributed',
       DATABASE_URL: db.url,
       KAFKA_BROKERS: infra.kafkaBrokers,
+      KAFKA_NAMESPACE: kafkaNamespace('bench-route'),
       LOG_LEVEL: 'warn',
       ROUTER_AUTO_TRAIN_EVERY: '0',
     };

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, getInfra, type TestDatabase } from '@fusion/shared/testing';
 import { grpcHealthCheck } from '@fusion/shared/transport';
-import { startServiceProcess, type ServiceProcess } from '../support/service-process';
+import { kafkaNamespace, startServiceProcess, type ServiceProcess } from '../support/service-process';
 
 const SERVICES: Record<string, string> = {
   ingestion: 'fusion.ingestion.v1.IngestionService',
@@ -19,7 +19,12 @@ describe('distributed deployment: five services, each its own process, on real K
   beforeAll(async () => {
     const infra = getInfra();
     db = await createTestDatabase('e2e_health');
-    const env = { FUSION_MODE: 'distributed', DATABASE_URL: db.url, KAFKA_BROKERS: infra.kafkaBrokers };
+    const env = {
+      FUSION_MODE: 'distributed',
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: infra.kafkaBrokers,
+      KAFKA_NAMESPACE: kafkaNamespace('health'),
+    };
     // Started together, as a rollout would: migrations are serialised by an advisory lock.
     procs.push(...(await Promise.all(Object.keys(SERVICES).map((name) => startServiceProcess(name, env)))));
   });

@@ -5,7 +5,7 @@ import { Topics, type EventEnvelope, type LogRecordedV1 } from '@fusion/contract
 import { KafkaMessageBus } from '@fusion/shared/messaging';
 import { createTestDatabase, getInfra, waitFor, type TestDatabase } from '@fusion/shared/testing';
 import { clientStream, createGrpcClient, unary } from '@fusion/shared/transport';
-import { startServiceProcess, type ServiceProcess } from '../support/service-process';
+import { kafkaNamespace, startServiceProcess, type ServiceProcess } from '../support/service-process';
 
 const TOTAL = 10_000;
 const RESENT = 1_000;
@@ -52,17 +52,18 @@ describe('ingestion e2e: 10,000 records over gRPC into the distributed deploymen
   beforeAll(async () => {
     const infra = getInfra();
     db = await createTestDatabase('e2e_ingest');
+    const namespace = kafkaNamespace('ingest');
     ingestion = await startServiceProcess('ingestion', {
       FUSION_MODE: 'distributed',
       DATABASE_URL: db.url,
       KAFKA_BROKERS: infra.kafkaBrokers,
+      KAFKA_NAMESPACE: namespace,
     });
     client = createGrpcClient(ingestion.grpcAddress, 'fusion/ingestion/v1/ingestion.proto', 'fusion.ingestion.v1.IngestionService');
-    bus = new KafkaMessageBus({ brokers: infra.kafkaBrokers.split(','), clientId: 'e2e-reader' });
+    bus = new KafkaMessageBus({ brokers: infra.kafkaBrokers.split(','), clientId: 'e2e-reader', namespace });
     await bus.subscribe({
       groupId: `e2e-ingest-reader-${Date.now()}`,
       topics: [Topics.LogsRecorded],
-      fromBeginning: false,
       commitEvery: 500,
       handler: async (m) => {
         const env = JSON.parse(m.value.toString()) as EventEnvelope<LogRecordedV1>;

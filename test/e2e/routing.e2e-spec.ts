@@ -14,7 +14,7 @@ import {
   type TestDatabase,
 } from '@fusion/shared/testing';
 import { clientStream, createGrpcClient, unary } from '@fusion/shared/transport';
-import { startServiceProcess, type ServiceProcess } from '../support/service-process';
+import { kafkaNamespace, startServiceProcess, type ServiceProcess } from '../support/service-process';
 
 /**
  * Query-level fusion on the distributed deployment: ingestion and routing as their own processes on real Kafka and
@@ -113,7 +113,12 @@ describe('routing e2e: RouteQuery, execution with fallback, log-back, and gated 
         })),
       ),
     );
-    const env = { FUSION_MODE: 'distributed', DATABASE_URL: db.url, KAFKA_BROKERS: infra.kafkaBrokers };
+    const env = {
+      FUSION_MODE: 'distributed',
+      DATABASE_URL: db.url,
+      KAFKA_BROKERS: infra.kafkaBrokers,
+      KAFKA_NAMESPACE: kafkaNamespace('routing'),
+    };
     ingestion = await startServiceProcess('ingestion', env);
     routingProc = await startServiceProcess('routing', {
       ...env,

@@ -2,13 +2,12 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Metadata, type Client } from '@grpc/grpc-js';
-import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsumerGroups, Topics } from '@fusion/contracts';
 import { createTestDatabase, getInfra, waitFor, type TestDatabase } from '@fusion/shared/testing';
 import { createGrpcClient } from '@fusion/shared/transport';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
-import { startServiceProcess, type ServiceProcess } from '../support/service-process';
+import { kafkaNamespace, startServiceProcess, type ServiceProcess } from '../support/service-process';
 
 const SPAN_KIND = { server: 2, client: 3, producer: 4, consumer: 5 } as const;
 const TENANT = 'trace-e2e';
@@ -33,28 +32,6 @@ function ingestWithMetadata(client: Client, metadata: Metadata, records: Record<
     call.write({ records });
     call.end();
   });
-}
-
-/**
- * The routing consumer group's offsets live in the shared test Kafka across runs: move them to the end, so routing
- * handles only this test's event (not a backlog left by other suites) and its consumer span is ours.
- */
-async function skipBacklog(brokers: string[], groupId: string, topics: string[]): Promise<void> {
-  const admin = new Kafka({ clientId: 'e2e-tracing-admin', brokers, logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    for (const topic of topics.filter((t) => existing.has(t))) {
-      try {
-        await admin.resetOffsets({ groupId, topic, earliest: false });
-      } catch (err) {
-        // Another routing process (a concurrent suite) is a member: it keeps the offsets current, so no backlog.
-        if (!/no running instances/.test((err as Error).message)) throw err;
-      }
-    }
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 function record(attempt: number, i: number): Record<string, unknown> {
@@ -96,15 +73,11 @@ describe('tracing e2e: one trace crosses gRPC → ingestion → outbox → Kafka
     const infra = getInfra();
     receiver = await startOtlpReceiver();
     db = await createTestDatabase('e2e_tracing');
-    await skipBacklog(infra.kafkaBrokers.split(','), ConsumerGroups.RoutingTrainingSet, [
-      Topics.LogsRecorded,
-      Topics.ResponsesScored,
-      Topics.ResponsesJudged,
-    ]);
     const env = {
       FUSION_MODE: 'distributed',
       DATABASE_URL: db.url,
       KAFKA_BROKERS: infra.kafkaBrokers,
+      KAFKA_NAMESPACE: kafkaNamespace('tracing'),
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       ROUTER_AUTO_TRAIN_EVERY: '0',
     };

@@ -5,6 +5,14 @@ import { freePort, grpcHealthCheck } from '@fusion/shared/transport';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 
+/**
+ * A Kafka namespace of its own for one test file or bench run (KAFKA_NAMESPACE): topics and consumer groups are
+ * prefixed with it, so runs sharing the test broker never see each other's messages or split partitions.
+ */
+export function kafkaNamespace(name: string): string {
+  return `t-${name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
 export interface ServiceProcess {
   name: string;
   grpcAddress: string;

@@ -58,6 +58,11 @@ export const baseConfigShape = {
   /** PGlite data directory for the embedded mode; in memory when unset. */
   FUSION_DATA_DIR: z.string().optional(),
   KAFKA_BROKERS: brokerList.optional(),
+  /** Prefix of this deployment's topics and consumer groups when several share one Kafka cluster. */
+  KAFKA_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'expected letters, digits, dots, dashes or underscores')
+    .optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('expected a URL such as http://jaeger:4318').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };

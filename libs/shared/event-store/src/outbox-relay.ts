@@ -1,3 +1,4 @@
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { DataSource } from 'typeorm';
 import type { MessageBus } from '@fusion/shared/messaging';
 import type { EventStore } from './event-store.port';
@@ -47,6 +48,11 @@ export class OutboxRelay {
 
   /** Publish now (coalesces concurrent kicks). */
   kick(): void {
+    // The relay is often kicked from inside a request; its polling must not become part of that request's trace.
+    if (context.active() !== ROOT_CONTEXT) {
+      context.with(ROOT_CONTEXT, () => this.kick());
+      return;
+    }
     if (this.stopped) return;
     if (this.running) {
       this.again = true;

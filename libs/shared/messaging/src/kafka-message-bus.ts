@@ -1,4 +1,4 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { Kafka, logLevel, type Consumer, type Producer, type LogEntry } from 'kafkajs';
 import { deliverBatchWithPolicy } from './delivery';
 import type {
@@ -13,6 +13,11 @@ import type {
 export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
+  /**
+   * Prefix of every topic and consumer group on the cluster (`<namespace>.<topic>`): several deployments (or test
+   * runs) share one Kafka without seeing each other's messages or splitting each other's partitions.
+   */
+  namespace?: string;
   partitions?: number;
   /** Where kafkajs' own log lines go (warnings and errors). */
   log?: (level: 'error' | 'warn' | 'info', message: string, extra: Record<string, unknown>) => void;
@@ -30,8 +35,11 @@ export class KafkaMessageBus implements MessageBus {
   private readonly subscriptions = new Set<KafkaSubscription>();
   private readonly knownTopics = new Set<string>();
 
+  private readonly prefix: string;
+
   constructor(private readonly opts: KafkaBusOptions) {
     const log = opts.log;
+    this.prefix = opts.namespace ? `${opts.namespace}.` : '';
     this.kafka = new Kafka({
       clientId: opts.clientId,
       brokers: opts.brokers,
@@ -57,19 +65,35 @@ export class KafkaMessageBus implements MessageBus {
     return this.producerReady;
   }
 
-  async ensureTopics(topics: readonly string[]): Promise<void> {
+  private physical(topic: string): string {
+    return this.prefix + topic;
+  }
+
+  async ensureTopics(logical: readonly string[]): Promise<void> {
+    const topics = logical.map((t) => this.physical(t));
     const missing = topics.filter((t) => !this.knownTopics.has(t));
     if (missing.length === 0) return;
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const existing = new Set(await admin.listTopics());
-      const create = missing.filter((t) => !existing.has(t));
-      if (create.length > 0) {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: create.map((topic) => ({ topic, numPartitions: this.opts.partitions ?? 3, replicationFactor: 1 })),
-        });
+      // Services starting together create the same topics at once: a create that races another one (already
+      // exists, or not yet hosted while its leader is elected) is retried until the topics are there.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const existing = new Set(await admin.listTopics());
+          const create = missing.filter((t) => !existing.has(t));
+          if (create.length > 0) {
+            await admin.createTopics({
+              waitForLeaders: true,
+              topics: create.map((topic) => ({ topic, numPartitions: this.opts.partitions ?? 3, replicationFactor: 1 })),
+            });
+          }
+          await admin.fetchTopicMetadata({ topics: missing });
+          break;
+        } catch (err) {
+          if (attempt >= 10) throw err;
+          await new Promise((r) => setTimeout(r, 200 * attempt));
+        }
       }
       for (const t of missing) this.knownTopics.add(t);
     } finally {
@@ -84,9 +108,10 @@ export class KafkaMessageBus implements MessageBus {
     for (const m of messages) {
       const headers = { ...(m.headers ?? {}) };
       if (!headers['traceparent']) propagation.inject(context.active(), headers);
-      const list = byTopic.get(m.topic) ?? [];
+      const topic = this.physical(m.topic);
+      const list = byTopic.get(topic) ?? [];
       list.push({ key: m.key, value: m.value, headers });
-      byTopic.set(m.topic, list);
+      byTopic.set(topic, list);
     }
     await producer.sendBatch({
       acks: -1,
@@ -97,14 +122,20 @@ export class KafkaMessageBus implements MessageBus {
   async subscribe(spec: SubscriptionSpec): Promise<Subscription> {
     await this.ensureTopics(spec.topics);
     const consumer = this.kafka.consumer({
-      groupId: spec.groupId,
+      groupId: this.prefix + spec.groupId,
       allowAutoTopicCreation: true,
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       rebalanceTimeout: 10_000,
       maxWaitTimeInMs: 100,
     });
-    const sub = new KafkaSubscription(consumer, spec, (m) => this.publish([m]), () => this.subscriptions.delete(sub));
+    const sub = new KafkaSubscription(
+      consumer,
+      spec,
+      this.prefix,
+      (m) => this.publish([m]),
+      () => this.subscriptions.delete(sub),
+    );
     this.subscriptions.add(sub);
     await sub.start();
     return sub;
@@ -127,6 +158,7 @@ class KafkaSubscription implements Subscription {
   constructor(
     private readonly consumer: Consumer,
     private readonly spec: SubscriptionSpec,
+    private readonly prefix: string,
     private readonly publishDlq: (m: OutgoingMessage) => Promise<void>,
     private readonly onStopped: () => void,
   ) {}
@@ -138,7 +170,7 @@ class KafkaSubscription implements Subscription {
   async start(): Promise<void> {
     await this.consumer.connect();
     for (const topic of this.spec.topics) {
-      await this.consumer.subscribe({ topic, fromBeginning: this.spec.fromBeginning ?? true });
+      await this.consumer.subscribe({ topic: this.prefix + topic, fromBeginning: this.spec.fromBeginning ?? true });
     }
     const joined = new Promise<void>((resolve) => {
       const off = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
@@ -152,7 +184,10 @@ class KafkaSubscription implements Subscription {
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-        const { topic, partition } = batch;
+        const { partition } = batch;
+        // Handlers see logical topic names; offsets are committed on the physical (namespaced) topic.
+        const physicalTopic = batch.topic;
+        const topic = physicalTopic.startsWith(this.prefix) ? physicalTopic.slice(this.prefix.length) : physicalTopic;
         for (let i = 0; i < batch.messages.length; i += maxBatch) {
           // Not processed and never committed when stopping: the next subscriber gets them.
           if (this.stopping || !isRunning() || isStale()) return;
@@ -171,12 +206,20 @@ class KafkaSubscription implements Subscription {
               timestamp: message.timestamp,
             } satisfies Omit<IncomingMessage, 'attempt'>;
           });
-          const first = chunk[0] as Omit<IncomingMessage, 'attempt'>;
-          const parent = propagation.extract(context.active(), first.headers);
+          // One span per batch: parented to the first message's trace, linked to every other trace in the batch
+          // (OpenTelemetry's convention for batch processing), so no producer's trace loses the hop.
+          const contexts = chunk.map((m) => trace.getSpanContext(propagation.extract(ROOT_CONTEXT, m.headers)));
+          const parentSpan = contexts.find((c) => c !== undefined && isSpanContextValid(c));
+          const parent = parentSpan ? trace.setSpanContext(ROOT_CONTEXT, parentSpan) : ROOT_CONTEXT;
+          const seen = new Set(parentSpan ? [parentSpan.traceId] : []);
+          const links = contexts
+            .filter((c): c is NonNullable<typeof c> => c !== undefined && isSpanContextValid(c) && !seen.has(c.traceId) && !!seen.add(c.traceId))
+            .map((c) => ({ context: c }));
           await tracer.startActiveSpan(
             `${topic} process`,
             {
               kind: SpanKind.CONSUMER,
+              links,
               attributes: {
                 'messaging.system': 'kafka',
                 'messaging.destination.name': topic,
@@ -198,14 +241,14 @@ class KafkaSubscription implements Subscription {
           );
           const last = chunk[chunk.length - 1] as Omit<IncomingMessage, 'attempt'>;
           resolveOffset(last.offset); // fetch position only: offsets are committed explicitly below
-          const key = `${topic}/${partition}`;
+          const key = `${physicalTopic}/${partition}`;
           const next = (BigInt(last.offset) + 1n).toString();
-          const entry = this.pending.get(key) ?? { topic, partition, offset: next, count: 0 };
+          const entry = this.pending.get(key) ?? { topic: physicalTopic, partition, offset: next, count: 0 };
           entry.offset = next;
           entry.count += chunk.length;
           this.pending.set(key, entry);
           if (entry.count >= commitEvery) {
-            await this.consumer.commitOffsets([{ topic, partition, offset: next }]);
+            await this.consumer.commitOffsets([{ topic: physicalTopic, partition, offset: next }]);
             entry.count = 0;
           }
           await heartbeat();

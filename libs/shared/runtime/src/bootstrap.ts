@@ -32,6 +32,7 @@ export interface ServiceSpec {
   contexts: ContextModuleSpec[];
   database: DatabaseTarget;
   kafkaBrokers?: string[];
+  kafkaNamespace?: string;
   grpcHost: string;
   grpcPort: number;
   httpHost: string;
@@ -77,6 +78,7 @@ export async function bootstrapService(spec: ServiceSpec): Promise<RunningServic
         mode: spec.mode,
         database: spec.database,
         ...(spec.kafkaBrokers ? { kafkaBrokers: spec.kafkaBrokers } : {}),
+        ...(spec.kafkaNamespace ? { kafkaNamespace: spec.kafkaNamespace } : {}),
         ...(spec.bus ? { bus: spec.bus } : {}),
         persistence: mergeParts(spec.contexts),
         consumerGroups: spec.contexts.flatMap((c) => c.consumerGroups ?? []),

@@ -9,6 +9,9 @@ import {
 import { createLogger, stopTelemetry } from '@fusion/shared/telemetry';
 import { bootstrapService, type ContextModuleSpec, type RunningService } from './bootstrap';
 
+/** How long a graceful shutdown may take before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = Number(process.env['FUSION_SHUTDOWN_GRACE_MS'] ?? 20_000);
+
 export interface ServiceEntry<S extends z.ZodRawShape> {
   /** `ingestion`, ... ; the process is `fusion-<service>`. */
   service: string;
@@ -42,6 +45,7 @@ export async function runServiceFromEnv<S extends z.ZodRawShape>(entry: ServiceE
     DATABASE_URL?: string;
     FUSION_DATA_DIR?: string;
     KAFKA_BROKERS?: string[];
+    KAFKA_NAMESPACE?: string;
     GRPC_HOST: string;
     GRPC_PORT: number;
     HTTP_HOST: string;
@@ -58,6 +62,7 @@ export async function runServiceFromEnv<S extends z.ZodRawShape>(entry: ServiceE
         ? { kind: 'postgres', url: base.DATABASE_URL }
         : { kind: 'pglite', ...(base.FUSION_DATA_DIR ? { dataDir: base.FUSION_DATA_DIR } : {}) },
       ...(base.KAFKA_BROKERS ? { kafkaBrokers: base.KAFKA_BROKERS } : {}),
+      ...(base.KAFKA_NAMESPACE ? { kafkaNamespace: base.KAFKA_NAMESPACE } : {}),
       grpcHost: base.GRPC_HOST,
       grpcPort: base.GRPC_PORT,
       httpHost: base.HTTP_HOST,
@@ -70,10 +75,22 @@ export async function runServiceFromEnv<S extends z.ZodRawShape>(entry: ServiceE
     );
     const shutdown = (signal: string): void => {
       logger.info({ signal }, `${serviceName} shutting down`);
+      // A broker or database that stopped answering must not keep the process alive: exit 1 after the grace period.
+      const grace = setTimeout(() => {
+        logger.error({ signal, graceMs: SHUTDOWN_GRACE_MS }, `${serviceName} did not shut down in time; exiting`);
+        process.exit(1);
+      }, SHUTDOWN_GRACE_MS);
+      grace.unref();
       void running
         .close()
         .then(() => stopTelemetry())
-        .then(() => process.exit(0));
+        .then(
+          () => process.exit(0),
+          (err: unknown) => {
+            logger.error({ err }, `${serviceName} shutdown failed`);
+            process.exit(1);
+          },
+        );
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));

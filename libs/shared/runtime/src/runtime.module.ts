@@ -42,6 +42,8 @@ export interface RuntimeOptions {
   mode: 'embedded' | 'distributed';
   database: DatabaseTarget;
   kafkaBrokers?: string[];
+  /** Prefix of topics and consumer groups on a shared Kafka cluster (KAFKA_NAMESPACE). */
+  kafkaNamespace?: string;
   persistence: DataSourceParts;
   /** Consumer groups whose DLQ topics should exist up front. */
   consumerGroups?: string[];
@@ -123,6 +125,7 @@ export class RuntimeModule {
               ? new KafkaMessageBus({
                   brokers: opts.kafkaBrokers,
                   clientId: opts.serviceName,
+                  ...(opts.kafkaNamespace ? { namespace: opts.kafkaNamespace } : {}),
                   log: (level, message, extra) => log[level]({ ...extra }, message),
                 })
               : new InProcessMessageBus());

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite, types, type PGliteOptions } from '@electric-sql/pglite';
@@ -90,8 +90,13 @@ export const pgCompatibleParsers: PGliteOptions['parsers'] = {
 export function createPGliteDriver(opts: PGlitePoolOptions): { Pool: new () => EventEmitter } {
   let instance: Promise<PGlite> | null = null;
   const lease = new SessionLease();
+  let releaseLock: (() => void) | null = null;
   const open = (): Promise<PGlite> => {
-    instance ??= openPGlite(opts.dataDir);
+    if (!instance) {
+      // PGlite is one process's database: a second process on the same directory would corrupt it.
+      if (opts.dataDir && !opts.dataDir.startsWith('memory://')) releaseLock = lockDataDir(opts.dataDir);
+      instance = openPGlite(opts.dataDir);
+    }
     return instance;
   };
 
@@ -123,6 +128,8 @@ export function createPGliteDriver(opts: PGlitePoolOptions): { Pool: new () => E
       void (async () => {
         try {
           if (closing) await (await closing).close();
+          releaseLock?.();
+          releaseLock = null;
           cb?.(null);
         } catch (err) {
           cb?.(err as Error);
@@ -188,4 +195,46 @@ async function openPGlite(dataDir: string | undefined): Promise<PGlite> {
     // Caching is an optimisation only.
   }
   return db;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * An exclusive lock file beside the data directory (`<dir>.lock`, holding the owner's pid). A lock left by a
+ * process that no longer runs is taken over; one held by a live process is an error naming it.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dirname(dataDir), { recursive: true });
+  const lockPath = `${dataDir.replace(/[/\\]+$/, '')}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        try {
+          if (readFileSync(lockPath, 'utf8').trim() === String(process.pid)) unlinkSync(lockPath);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(lockPath, 'utf8').trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
+        throw new Error(
+          `${dataDir} is in use by process ${owner} (lock ${lockPath}); stop it, or use another FUSION_DATA_DIR`,
+        );
+      }
+      unlinkSync(lockPath); // stale: its owner is gone
+    }
+  }
+  throw new Error(`could not lock ${dataDir}`);
 }
