@@ -4,6 +4,7 @@ import { OutboxMessageEntity } from './entities/outbox-message.entity';
 import { ProjectionCheckpointEntity } from './entities/projection-checkpoint.entity';
 import { StoredEventEntity } from './entities/stored-event.entity';
 import { CreateEventStore1767225600000 } from './migrations/1767225600000-create-event-store';
+import { OutboxFailedAt1767225650000 } from './migrations/1767225650000-outbox-failed-at';
 import { createPGliteDriver } from './pglite/pglite-pool';
 
 /** Where the data lives: a real PostgreSQL server, or PGlite (Postgres in WASM) in memory or a directory. */
@@ -22,7 +23,7 @@ export const EVENT_STORE_ENTITIES = [
   ProjectionCheckpointEntity,
   ProcessedMessageEntity,
 ];
-export const EVENT_STORE_MIGRATIONS = [CreateEventStore1767225600000];
+export const EVENT_STORE_MIGRATIONS = [CreateEventStore1767225600000, OutboxFailedAt1767225650000];
 
 /** One DataSource for both targets; the same entities, migrations and SQL run on each. */
 export function createDataSource(target: DatabaseTarget, parts: DataSourceParts = {}): DataSource {

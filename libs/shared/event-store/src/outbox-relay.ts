@@ -9,6 +9,10 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   onError?: (err: unknown) => void;
   onPublished?: (count: number) => void;
+  /** Called with 1 when a row is parked (failed_at set) after `maxAttempts`. */
+  onParked?: (count: number) => void;
+  /** Publish attempts per row before it is parked (default 10). */
+  maxAttempts?: number;
 }
 
 interface OutboxRow {
@@ -17,6 +21,7 @@ interface OutboxRow {
   message_key: string;
   payload: unknown;
   headers: Record<string, string>;
+  attempts?: number;
 }
 
 /**
@@ -31,6 +36,7 @@ export class OutboxRelay {
   private stopped = true;
   private unsubscribe: (() => void) | null = null;
   private failures = 0;
+  private lastFailure: Error | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -84,14 +90,19 @@ export class OutboxRelay {
     for (;;) {
       let n: number;
       try {
+        this.lastFailure = null;
         n = await this.publishBatch();
-        this.failures = 0;
       } catch (err) {
-        this.failures += 1;
-        this.opts.onError?.(err);
-        return total;
+        this.lastFailure = err as Error;
+        n = 0;
       }
       total += n;
+      if (this.lastFailure) {
+        this.failures += 1;
+        this.opts.onError?.(this.lastFailure);
+        return total;
+      }
+      this.failures = 0;
       if (n === 0 || this.stopped) return total;
     }
   }
@@ -99,31 +110,63 @@ export class OutboxRelay {
   private async publishBatch(): Promise<number> {
     return this.ds.transaction(async (m) => {
       const rows = (await m.query(
-        `SELECT id, topic, message_key, payload, headers FROM outbox
-          WHERE source = $1 AND published_at IS NULL ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        `SELECT id, topic, message_key, payload, headers, attempts FROM outbox
+          WHERE source = $1 AND published_at IS NULL AND failed_at IS NULL ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [this.opts.source, this.opts.batchSize ?? 500],
       )) as OutboxRow[];
       if (rows.length === 0) return 0;
+      const toMessage = (r: OutboxRow) => ({
+        topic: r.topic,
+        key: r.message_key,
+        value: JSON.stringify(r.payload),
+        headers: r.headers,
+      });
+      const markPublished = async (ids: string[]): Promise<void> => {
+        if (ids.length === 0) return;
+        await m.query(`UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`, [ids]);
+      };
       try {
-        await this.bus.publish(
-          rows.map((r) => ({ topic: r.topic, key: r.message_key, value: JSON.stringify(r.payload), headers: r.headers })),
-        );
-      } catch (err) {
-        throw new Error(`outbox relay: publishing ${rows.length} messages failed: ${(err as Error).message}`, {
-          cause: err,
-        });
+        await this.bus.publish(rows.map(toMessage));
+        await markPublished(rows.map((r) => r.id));
+        this.opts.onPublished?.(rows.length);
+        return rows.length;
+      } catch (batchError) {
+        // Find the row that fails: publish one by one, in order, so per-key order holds. A row that keeps failing
+        // (over the broker's size limit, say) is parked after `maxAttempts` so it cannot block the rows behind it.
+        let published = 0;
+        for (const r of rows) {
+          try {
+            await this.bus.publish([toMessage(r)]);
+            await markPublished([r.id]);
+            published += 1;
+          } catch (err) {
+            const attempts = Number(r.attempts ?? 0) + 1;
+            const park = attempts >= (this.opts.maxAttempts ?? 10);
+            await m.query(
+              `UPDATE outbox SET attempts = $2, last_error = $3${park ? ', failed_at = now()' : ''} WHERE id = $1`,
+              [r.id, attempts, (err as Error).message.slice(0, 2000)],
+            );
+            this.opts.onParked?.(park ? 1 : 0);
+            if (!park) {
+              // Keep the attempt count (no throw: the transaction commits) and back off before the next try.
+              this.opts.onPublished?.(published);
+              this.lastFailure = new Error(`outbox relay: publishing failed: ${(err as Error).message}`, {
+                cause: batchError,
+              });
+              return published;
+            }
+            this.opts.onError?.(new Error(`outbox row ${r.id} parked after ${attempts} attempts: ${(err as Error).message}`));
+          }
+        }
+        this.opts.onPublished?.(published);
+        return published;
       }
-      await m.query(`UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`, [
-        rows.map((r) => r.id),
-      ]);
-      this.opts.onPublished?.(rows.length);
-      return rows.length;
     });
   }
 
   async pendingCount(): Promise<number> {
     const rows = (await this.ds.query(
-      `SELECT count(*)::int AS n FROM outbox WHERE source = $1 AND published_at IS NULL`,
+      `SELECT count(*)::int AS n FROM outbox WHERE source = $1 AND published_at IS NULL AND failed_at IS NULL`,
       [this.opts.source],
     )) as { n: number }[];
     return Number(rows[0]?.n ?? 0);

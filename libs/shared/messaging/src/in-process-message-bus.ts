@@ -63,6 +63,8 @@ export interface InProcessBusOptions {
   partitions?: number;
   /** Trim a partition's consumed prefix once it holds more than this many messages. */
   retainAtMost?: number;
+  /** Largest message accepted, like Kafka's message.max.bytes (default 1 MiB). */
+  maxMessageBytes?: number;
 }
 
 /**
@@ -77,11 +79,13 @@ export class InProcessMessageBus implements MessageBus {
   private readonly active = new Map<string, InProcessSubscription>();
   private readonly partitionCount: number;
   private readonly retainAtMost: number;
+  private readonly maxMessageBytes: number;
   private closed = false;
 
   constructor(opts: InProcessBusOptions = {}) {
     this.partitionCount = opts.partitions ?? 3;
     this.retainAtMost = opts.retainAtMost ?? 200_000;
+    this.maxMessageBytes = opts.maxMessageBytes ?? 1024 * 1024;
   }
 
   topic(name: string): TopicLog {
@@ -99,6 +103,14 @@ export class InProcessMessageBus implements MessageBus {
 
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.closed) throw new Error('in-process bus is closed');
+    for (const m of messages) {
+      const size = typeof m.value === 'string' ? Buffer.byteLength(m.value) : m.value.length;
+      if (size > this.maxMessageBytes) {
+        throw new Error(
+          `message of ${size} bytes to ${m.topic} is larger than the max message size (${this.maxMessageBytes} bytes)`,
+        );
+      }
+    }
     const touched = new Set<TopicLog>();
     const timestamp = String(Date.now());
     for (const m of messages) {

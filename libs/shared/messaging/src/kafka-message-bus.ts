@@ -22,6 +22,8 @@ export interface KafkaBusOptions {
   /** Where kafkajs' own log lines go (warnings and errors). */
   log?: (level: 'error' | 'warn' | 'info', message: string, extra: Record<string, unknown>) => void;
   connectionTimeoutMs?: number;
+  /** Largest produce request (sum of message sizes); default 512 KiB, under Kafka's 1 MiB default limit. */
+  maxRequestBytes?: number;
 }
 
 const tracer = trace.getTracer('fusion-messaging');
@@ -113,10 +115,27 @@ export class KafkaMessageBus implements MessageBus {
       list.push({ key: m.key, value: m.value, headers });
       byTopic.set(topic, list);
     }
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic.entries()].map(([topic, msgs]) => ({ topic, messages: msgs })),
-    });
+    // Kafka refuses produce requests over message.max.bytes (1 MiB by default): send in chunks well under it.
+    const maxBytes = this.opts.maxRequestBytes ?? 512 * 1024;
+    let chunk: { topic: string; messages: { key: string; value: string | Buffer; headers: Record<string, string> }[] }[] = [];
+    let bytes = 0;
+    const flush = async (): Promise<void> => {
+      if (chunk.length === 0) return;
+      await producer.sendBatch({ acks: -1, topicMessages: chunk });
+      chunk = [];
+      bytes = 0;
+    };
+    for (const [topic, msgs] of byTopic) {
+      for (const m of msgs) {
+        const size = Buffer.byteLength(m.value) + m.key.length + 64;
+        if (bytes + size > maxBytes && bytes > 0) await flush();
+        const last = chunk[chunk.length - 1];
+        if (last && last.topic === topic) last.messages.push(m);
+        else chunk.push({ topic, messages: [m] });
+        bytes += size;
+      }
+    }
+    await flush();
   }
 
   async subscribe(spec: SubscriptionSpec): Promise<Subscription> {

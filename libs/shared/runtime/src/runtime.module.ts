@@ -60,6 +60,10 @@ export interface RuntimeInfo {
 }
 
 const published = counter('fusion_outbox_published_total', 'Outbox messages published to the bus');
+const parked = counter(
+  'fusion_outbox_parked_total',
+  'Outbox messages parked after repeated publish failures (see outbox.failed_at, last_error)',
+);
 
 @Injectable()
 class RuntimeLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -167,6 +171,7 @@ export class RuntimeModule {
             pollIntervalMs: opts.outboxPollMs ?? 250,
             onError: (err) => log.warn({ err }, 'outbox relay failed; will retry'),
             onPublished: (n) => published.inc(n),
+            onParked: (n) => parked.inc(n),
           }),
       },
       {

@@ -133,6 +133,37 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
       await sub.stop();
     });
 
+    it('parks an outbox row the broker refuses (over its size limit) and keeps publishing the rows behind it', async () => {
+      const t = topic('oversized');
+      const source2 = `${source}-oversized`;
+      const bigStore = new TypeOrmEventStore(bb.ds, { source: source2, topicFor: () => t });
+      await bb.bus.ensureTopics([t]);
+      const received: IncomingMessage[] = [];
+      const sub = await bb.bus.subscribe({ groupId: `g-oversized-${run}`, topics: [t], handler: async (m) => void received.push(m) });
+      const relay = new OutboxRelay(bb.ds, bb.bus, bigStore, { source: source2, pollIntervalMs: 20, maxAttempts: 2 });
+      const stream = `big-${randomUUID()}`;
+      await bigStore.append({
+        streamId: stream,
+        expectedVersion: 'any',
+        events: [
+          { type: 'Huge', tenant: 't', data: { blob: 'x'.repeat(1_500_000) } },
+          { type: 'Small', tenant: 't', data: { n: 1 } },
+        ],
+      });
+      relay.start();
+      await waitFor(() => received.length === 1, 30_000, 'the row behind the oversized one');
+      expect((JSON.parse(received[0]!.value.toString()) as EventEnvelope).type).toBe('Small');
+      const rows = (await bb.ds.query(
+        `SELECT attempts, failed_at IS NOT NULL AS parked, last_error FROM outbox WHERE source = $1 AND message_key = $2 ORDER BY id`,
+        [source2, stream],
+      )) as { attempts: number; parked: boolean; last_error: string | null }[];
+      expect(rows[0]).toMatchObject({ attempts: 2, parked: true });
+      expect(rows[0]!.last_error).toMatch(/larger than the max message size|too large/i);
+      expect(await relay.pendingCount()).toBe(0);
+      await relay.stop();
+      await sub.stop();
+    });
+
     it('applies each event once in effect although a restarted consumer gets redeliveries', async () => {
       const t = topic('counted');
       const group = `g-count-${run}`;
