@@ -156,7 +156,7 @@ async function main(): Promise<void> {
       },
     };
     const row = (n: string, r: (typeof results)[string]): string =>
-      `| ${n} | ${r.open_loop.achieved_rps} | ${r.open_loop.p50_ms} | ${r.open_loop.p99_ms} | ${r.open_loop.max_ms} | ${r.open_loop.errors} | ${r.closed_loop.rps} |`;
+      `| ${n} | ${r.open_loop.achieved_rps} | ${r.open_loop.p50_ms} | ${r.open_loop.p99_ms} | ${r.open_loop.max_ms} | ${r.open_loop.errors} | ${r.open_loop.send_lag_p99_ms} | ${r.closed_loop.rps} |`;
     const md = [
       `# bench/route (${out.measured_at})`,
       '',
@@ -165,8 +165,8 @@ async function main(): Promise<void> {
       `(${QUERIES} synthetic queries x ${demo.candidates.length} candidates). Open loop at ${RPS} req/s for ${SECONDS} s; closed loop 16 in flight for 10 s.`,
       `${out.machine['cpus']} CPUs, Node ${process.version}.`,
       '',
-      '| target | achieved req/s | p50 ms | p99 ms | max ms | errors | max req/s (closed loop) |',
-      '|---|---|---|---|---|---|---|',
+      '| target | achieved req/s | p50 ms | p99 ms | max ms | errors | load generator send lag p99 ms | max req/s (closed loop) |',
+      '|---|---|---|---|---|---|---|---|',
       row('bare grpc-js echo (floor)', floor),
       row('RouteQuery decide', route),
       '',

@@ -28,7 +28,7 @@ const httpUrl = z
  * - ROUTING_ATTEMPT_TIMEOUT_MS, ROUTING_MAX_ATTEMPTS, ROUTING_BACKEND_RETRIES: execution (30000, 5, 0).
  * - ROUTING_HEALTH_PROBE_MS: GET /v1/models probe of each backend (default 0 = off).
  * - ROUTING_CHAMPION_POLL_MS: registry poll that backs up the promotion events (default 10000; 0 = off).
- * - ROUTING_EVENT_FLUSH_MS: how often queued RouteDecided/RouteExecuted events are written (default 5).
+ * - ROUTING_EVENT_FLUSH_MS: how often queued RouteDecided/RouteExecuted events are written (default 25; a crash loses at most this window).
  * - EMBEDDINGS_BASE_URL, EMBEDDINGS_MODEL, EMBEDDINGS_DIMENSION (+ EMBEDDINGS_API_KEY): an OpenAI-compatible
  *   `/v1/embeddings` server for query vectors (the three together, or none: the hashed n-gram embedder).
  * - THOUGHT_SERVICE_ADDRESS: host:port of the thought service, for requests with thought augmentation on.
@@ -57,7 +57,7 @@ export const routingConfigShape = {
   ROUTING_BACKEND_RETRIES: int(0, 0, '>= 0'),
   ROUTING_HEALTH_PROBE_MS: int(0, 0, '>= 0 (0 = off)'),
   ROUTING_CHAMPION_POLL_MS: int(10_000, 0, '>= 0 (0 = off)'),
-  ROUTING_EVENT_FLUSH_MS: int(5, 1, '> 0'),
+  ROUTING_EVENT_FLUSH_MS: int(25, 1, '> 0'),
   EMBEDDINGS_BASE_URL: httpUrl.optional(),
   EMBEDDINGS_MODEL: z.string().min(1).optional(),
   EMBEDDINGS_DIMENSION: z.coerce

@@ -34,5 +34,8 @@ export interface NewEvent<TData = unknown> {
   causationId?: string | null;
   correlationId?: string;
   occurredAt?: string;
+  /** This event's own W3C trace context; overrides the append call's (batched writers append many requests). */
+  traceparent?: string;
+  tracestate?: string;
   data: TData;
 }

@@ -119,7 +119,10 @@ export interface RouteDecidedV1 {
   routerId: string;
   routerVersion: number;
   chosen: string;
+  /** The head of the ranking, best first (the RouteQuery response carries all of it). */
   ranked: RankedCandidate[];
+  /** How many candidates were ranked (absent in events written before it was added). */
+  rankedTotal?: number;
   policy: Record<string, unknown>;
   reason: string;
   shadow: { routerId: string; routerVersion: number; chosen: string } | null;

@@ -83,7 +83,7 @@ export const ROUTING_DEFAULTS: RoutingOptions = {
   attemptTimeoutMs: 30_000,
   backendRetries: 0,
   maxAttempts: 5,
-  eventFlushMs: 5,
+  eventFlushMs: 25,
   eventMaxQueue: 100_000,
   championPollMs: 10_000,
   healthProbeMs: 0,

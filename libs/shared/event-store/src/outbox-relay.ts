@@ -11,6 +11,8 @@ export interface OutboxRelayOptions {
   onPublished?: (count: number) => void;
   /** Called with 1 when a row is parked (failed_at set) after `maxAttempts`. */
   onParked?: (count: number) => void;
+  /** Least time between two drains started by commits (default 20 ms). */
+  minIntervalMs?: number;
   /** Publish attempts per row before it is parked (default 10). */
   maxAttempts?: number;
 }
@@ -37,6 +39,8 @@ export class OutboxRelay {
   private unsubscribe: (() => void) | null = null;
   private failures = 0;
   private lastFailure: Error | null = null;
+  private lastDrainAt = 0;
+  private pendingKick: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -64,6 +68,19 @@ export class OutboxRelay {
       this.again = true;
       return;
     }
+    // Under a steady stream of commits, publish at most every `minIntervalMs` (bigger batches, fewer transactions).
+    const wait = this.lastDrainAt + (this.opts.minIntervalMs ?? 20) - Date.now();
+    if (wait > 0) {
+      if (!this.pendingKick) {
+        this.pendingKick = setTimeout(() => {
+          this.pendingKick = null;
+          this.kick();
+        }, wait);
+        this.pendingKick.unref();
+      }
+      return;
+    }
+    this.lastDrainAt = Date.now();
     this.running = this.drain().then(() => undefined).finally(() => {
       this.running = null;
       if (this.again) {
@@ -176,6 +193,7 @@ export class OutboxRelay {
     this.stopped = true;
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
+    if (this.pendingKick) clearTimeout(this.pendingKick);
     await this.running;
   }
 }

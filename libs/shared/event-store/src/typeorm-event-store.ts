@@ -126,8 +126,8 @@ export class TypeOrmEventStore implements EventStore {
           causationId: e.causationId ?? ctx.causationId ?? null,
           correlationId: e.correlationId ?? correlationId,
           source: this.opts.source,
-          ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
-          ...(ctx.tracestate ? { tracestate: ctx.tracestate } : {}),
+          ...((e.traceparent ?? ctx.traceparent) ? { traceparent: e.traceparent ?? ctx.traceparent } : {}),
+          ...((e.tracestate ?? ctx.tracestate) ? { tracestate: e.tracestate ?? ctx.tracestate } : {}),
           data: e.data,
         };
         out.push(env);

@@ -44,12 +44,16 @@ export function startTelemetry(opts: TelemetryOptions): NodeSDK {
     spanProcessors,
     // Logs are JSON lines on stdout (pino); without this the SDK would add a default OTLP log exporter.
     logRecordProcessors: [],
+    // Metrics are Prometheus (prom-client, /metrics); without this the SDK would push OTLP metrics to localhost:4318
+    // every minute and wait for it on shutdown.
+    metricReaders: [],
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/healthz' || req.url === '/metrics' }),
       new ExpressInstrumentation(),
       new NestInstrumentation(),
       new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch'] }),
-      new PgInstrumentation({ enhancedDatabaseReporting: false }),
+      // Only queries inside a traced operation get spans (not background polling, flushes, relays).
+      new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
     ],
   });
   sdk.start();

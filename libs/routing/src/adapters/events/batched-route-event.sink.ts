@@ -67,33 +67,21 @@ export class BatchedRouteEventSink implements RouteEventSink {
   }
 
   private async write(items: QueuedEvent[]): Promise<void> {
-    // The store takes one append context (trace context) per call: requests that share one (all of them when
-    // tracing is off) go in one multi-stream append; per-request correlation ids ride on the events themselves.
-    const groups = new Map<string, { ctx: RouteEventContext; requests: AppendRequest[] }>();
-    for (const item of items) {
-      const key = `${item.ctx.traceparent ?? ''}\u0000${item.ctx.tracestate ?? ''}`;
-      let group = groups.get(key);
-      if (!group) {
-        group = { ctx: item.ctx, requests: [] };
-        groups.set(key, group);
-      }
-      group.requests.push({
-        streamId: streamIdForRoute(item.tenant, item.data.requestId),
-        expectedVersion: 'any',
-        events: [{ type: item.type, tenant: item.tenant, data: item.data, correlationId: item.ctx.correlationId }],
-      });
-    }
-    await this.store.transaction(async (tx) => {
-      for (const { ctx, requests } of groups.values()) {
-        await this.store.appendMany(
-          requests,
-          {
-            ...(ctx.traceparent ? { traceparent: ctx.traceparent } : {}),
-            ...(ctx.tracestate ? { tracestate: ctx.tracestate } : {}),
-          },
-          tx,
-        );
-      }
-    });
+    // One multi-stream append per flush: each event carries its own request's trace context and correlation id.
+    const requests: AppendRequest[] = items.map((item) => ({
+      streamId: streamIdForRoute(item.tenant, item.data.requestId),
+      expectedVersion: 'any',
+      events: [
+        {
+          type: item.type,
+          tenant: item.tenant,
+          data: item.data,
+          correlationId: item.ctx.correlationId,
+          ...(item.ctx.traceparent ? { traceparent: item.ctx.traceparent } : {}),
+          ...(item.ctx.tracestate ? { tracestate: item.ctx.tracestate } : {}),
+        },
+      ],
+    }));
+    await this.store.appendMany(requests);
   }
 }

@@ -69,6 +69,9 @@ function utf8Bytes(text: string): number {
  * call the chosen backend and fall back down the ranked list within the policy's budget, log the answer back to
  * ingestion and record `RouteExecuted`.
  */
+/** Candidates of the ranking recorded in each RouteDecided event. */
+const RANKED_IN_EVENT = 5;
+
 export class RouteQueryHandler {
   constructor(private readonly deps: RouteQueryDeps) {}
 
@@ -263,7 +266,9 @@ export class RouteQueryHandler {
       routerId: served.routerId,
       routerVersion: served.routerVersion,
       chosen: served.decision.chosen.candidate,
-      ranked: served.decision.ranked.map((r) => ({
+      // The event keeps the head of the ranking (the response has all of it): decisions are the hottest event.
+      rankedTotal: served.decision.ranked.length,
+      ranked: served.decision.ranked.slice(0, RANKED_IN_EVENT).map((r) => ({
         candidate: r.candidate,
         predictedPerformance: r.predictedPerformance,
         predictedCostUsd: r.predictedCostUsd,
