@@ -19,8 +19,8 @@ import { clientStream, createGrpcClient, unary } from '@fusion/shared/transport'
 import { paperModels } from '../../test/fixtures/fusionbench/fusionbench-fixture';
 import { kafkaNamespace, startServiceProcess, type ServiceProcess } from '../../test/support/service-process';
 import { ensureInfra, machine, progress, writeResults } from '../support';
-import { closedLoop, openLoop, type LoadResult } from './load';
-import { createGrpcClient as rawClient } from '@fusion/shared/transport';
+import type { LoadResult } from './load';
+import { PROTO_ROOT } from '@fusion/shared/transport';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +31,32 @@ const QUERIES = arg('queries', 6400);
 const RPS = arg('rps', 500);
 const SECONDS = arg('seconds', 20);
 const TENANT = `bench-route-${Date.now().toString(36)}`;
+
+interface ClosedResult {
+  concurrency: number;
+  seconds: number;
+  requests: number;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+
+/** Runs the load generator as its own lean process (see load-worker.ts). */
+function runLoadWorker(job: Record<string, unknown>): Promise<{ open_loop: LoadResult; closed_loop: ClosedResult }> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', resolve(__dirname, 'load-worker.ts')], {
+      cwd: resolve(__dirname, '../..'),
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      if (code !== 0) rej(new Error(`load worker exited with ${code}`));
+      else res(JSON.parse(out.trim().split('\n').pop() ?? '{}'));
+    });
+    child.stdin?.end(JSON.stringify(job));
+  });
+}
 
 async function startEcho(): Promise<{ address: string; stop: () => void }> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', resolve(__dirname, 'echo-server.ts')], {
@@ -49,6 +75,44 @@ async function startEcho(): Promise<{ address: string; stop: () => void }> {
   return { address: `127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
 }
 
+async function loadLogs(
+  ingestionAddress: string,
+  databaseUrl: string,
+): Promise<{ recordCount: number; candidateCount: number; texts: string[]; loadSeconds: number }> {
+  const demo = generateDemoLogs({ seed: 11, queries: QUERIES, models: paperModels(), tenant: TENANT });
+  const records = demo.records;
+  console.error(`logs: ${records.length} records (${demo.candidates.length} candidates), ingesting...`);
+  const ingest = createGrpcClient(ingestionAddress, 'fusion/ingestion/v1/ingestion.proto', 'fusion.ingestion.v1.IngestionService');
+  const t0 = Date.now();
+  const batches = function* (): Generator<{ records: unknown[] }> {
+    for (let i = 0; i < records.length; i += 1000) {
+      progress('  ingest', Math.min(i + 1000, records.length), records.length);
+      yield { records: records.slice(i, i + 1000) };
+    }
+  };
+  const res = await clientStream<unknown, { accepted: number }>(ingest, 'IngestLogs', batches(), 1_800_000);
+  ingest.close();
+  if (res.accepted !== records.length) throw new Error(`accepted ${res.accepted} of ${records.length}`);
+  const ds = new DataSource({ type: 'postgres', url: databaseUrl });
+  await ds.initialize();
+  for (;;) {
+    const [row] = (await ds.query(`SELECT count(*)::int AS n FROM routing_samples WHERE tenant = $1`, [TENANT])) as {
+      n: number;
+    }[];
+    progress('  routing samples', row?.n ?? 0, records.length);
+    if ((row?.n ?? 0) >= records.length) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  await ds.destroy();
+  const texts = [...new Set(records.filter((r) => r.split === 'test' && r.promptMode === 'direct').map((r) => r.query))];
+  return {
+    recordCount: records.length,
+    candidateCount: demo.candidates.length,
+    texts,
+    loadSeconds: (Date.now() - t0) / 1000,
+  };
+}
+
 async function main(): Promise<void> {
   console.error(`bench/route: ${QUERIES} queries x 40 candidates, ${RPS} req/s for ${SECONDS} s, decide-only`);
   const infra = ensureInfra();
@@ -61,7 +125,7 @@ async function main(): Promise<void> {
       DATABASE_URL: db.url,
       KAFKA_BROKERS: infra.kafkaBrokers,
       KAFKA_NAMESPACE: kafkaNamespace('bench-route'),
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
       ROUTER_AUTO_TRAIN_EVERY: '0',
     };
     const [ingestion, routing] = await Promise.all([
@@ -70,35 +134,15 @@ async function main(): Promise<void> {
       startServiceProcess('routing', {
         ...env,
         ...(process.env['BENCH_PROFILE'] ? { FUSION_NODE_ARGS: '--cpu-prof --cpu-prof-dir=tmp/prof' } : {}),
+        ...(process.env['BENCH_NODE_ARGS'] ? { FUSION_NODE_ARGS: process.env['BENCH_NODE_ARGS'] } : {}),
       }),
     ]);
     procs.push(ingestion, routing);
 
-    // 1. The logs: 6,400 queries x 20 LLMs x 2 modes, through the ingestion service.
-    const demo = generateDemoLogs({ seed: 11, queries: QUERIES, models: paperModels(), tenant: TENANT });
-    const records = demo.records;
-    console.error(`logs: ${records.length} records (${demo.candidates.length} candidates), ingesting...`);
-    const ingest = createGrpcClient(ingestion.grpcAddress, 'fusion/ingestion/v1/ingestion.proto', 'fusion.ingestion.v1.IngestionService');
-    const t0 = Date.now();
-    const batches = function* (): Generator<{ records: unknown[] }> {
-      for (let i = 0; i < records.length; i += 1000) {
-        progress('  ingest', Math.min(i + 1000, records.length), records.length);
-        yield { records: records.slice(i, i + 1000) };
-      }
-    };
-    const res = await clientStream<unknown, { accepted: number }>(ingest, 'IngestLogs', batches(), 1_800_000);
-    ingest.close();
-    if (res.accepted !== records.length) throw new Error(`accepted ${res.accepted} of ${records.length}`);
-    const ds = new DataSource({ type: 'postgres', url: db.url });
-    await ds.initialize();
-    for (;;) {
-      const [row] = (await ds.query(`SELECT count(*)::int AS n FROM routing_samples WHERE tenant = $1`, [TENANT])) as { n: number }[];
-      progress('  routing samples', row?.n ?? 0, records.length);
-      if ((row?.n ?? 0) >= records.length) break;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    await ds.destroy();
-    const loadSeconds = (Date.now() - t0) / 1000;
+    // 1. The logs: 6,400 queries x 20 LLMs x 2 modes, through the ingestion service. Only the held-out query texts
+    // are kept afterwards: the load generator must not carry a 256k-record heap (its GC pauses would show as latency).
+    const { recordCount, candidateCount, texts, loadSeconds } = await loadLogs(ingestion.grpcAddress, db.url);
+    (globalThis as { gc?: () => void }).gc?.();
 
     // 2. The champion: every router kind, the best one on held-out reward promoted.
     const routingClient = createGrpcClient(routing.grpcAddress, 'fusion/routing/v1/routing.proto', 'fusion.routing.v1.RoutingService');
@@ -115,27 +159,43 @@ async function main(): Promise<void> {
 
     // 3. The floor and the routing service, same load generator, same run.
     echo = await startEcho();
-    const echoClient = rawClient(echo.address, resolve(__dirname, 'echo.proto'), 'bench.echo.v1.EchoService');
-    const texts = [...new Set(records.filter((r) => r.split === 'test' && r.promptMode === 'direct').map((r) => r.query))];
-    const routeReq = (i: number): unknown => ({ tenant: TENANT, query: texts[i % texts.length], policy: { scenario: 'balance' }, mode: 1 });
-    const echoReq = (i: number): unknown => ({ text: texts[i % texts.length] });
 
-    const results: Record<string, { open_loop: LoadResult; closed_loop: Awaited<ReturnType<typeof closedLoop>> }> = {};
-    for (const [name, client, method, make] of [
-      ['grpc_echo_floor', echoClient, 'Echo', echoReq],
-      ['route_query_decide', routingClient, 'RouteQuery', routeReq],
-    ] as const) {
-      console.error(`${name}: warm-up`);
-      await openLoop(client, method, make, Math.min(RPS, 200), 3);
-      console.error(`${name}: open loop ${RPS} req/s for ${SECONDS} s`);
-      const open = await openLoop(client, method, make, RPS, SECONDS);
-      console.error(`  p50 ${open.p50_ms} ms, p99 ${open.p99_ms} ms, ${open.achieved_rps} req/s, ${open.errors} errors`);
-      console.error(`${name}: closed loop, 16 in flight, 10 s`);
-      const closed = await closedLoop(client, method, make, 16, 10);
-      console.error(`  max ${closed.rps} req/s (p99 ${closed.p99_ms} ms)`);
-      results[name] = { open_loop: open, closed_loop: closed };
+    const results: Record<string, { open_loop: LoadResult; closed_loop: ClosedResult }> = {};
+    const targets = [
+      {
+        name: 'grpc_echo_floor',
+        address: echo.address,
+        protoFile: resolve(__dirname, 'echo.proto'),
+        service: 'bench.echo.v1.EchoService',
+        method: 'Echo',
+        template: { text: '$text' },
+      },
+      {
+        name: 'route_query_decide',
+        address: routing.grpcAddress,
+        protoFile: resolve(PROTO_ROOT, 'fusion/routing/v1/routing.proto'),
+        service: 'fusion.routing.v1.RoutingService',
+        method: 'RouteQuery',
+        template: { tenant: TENANT, query: '$text', policy: { scenario: 'balance' }, mode: 1 },
+      },
+    ];
+    for (const t of targets) {
+      console.error(`${t.name}: warm-up 3 s, open loop ${RPS} req/s for ${SECONDS} s, closed loop 16 in flight for 10 s`);
+      const r = await runLoadWorker({
+        ...t,
+        includeDir: PROTO_ROOT,
+        texts,
+        rps: RPS,
+        seconds: SECONDS,
+        warmupSeconds: 3,
+        closedConcurrency: 16,
+        closedSeconds: 10,
+      });
+      console.error(
+        `  p50 ${r.open_loop.p50_ms} ms, p99 ${r.open_loop.p99_ms} ms, ${r.open_loop.achieved_rps} req/s, ${r.open_loop.errors} errors; max ${r.closed_loop.rps} req/s`,
+      );
+      results[t.name] = r;
     }
-    echoClient.close();
     routingClient.close();
 
     const floor = results['grpc_echo_floor']!;
@@ -144,7 +204,7 @@ async function main(): Promise<void> {
       benchmark: 'route',
       measured_at: new Date().toISOString(),
       machine: machine(),
-      settings: { queries: QUERIES, candidates: demo.candidates.length, records: records.length, rps: RPS, seconds: SECONDS },
+      settings: { queries: QUERIES, candidates: candidateCount, records: recordCount, rps: RPS, seconds: SECONDS },
       champion: { kind: trained.router.kind, version: trained.router.version, trained_on_records: trained.router.trainedOnRecords },
       setup_seconds: { ingest_and_project: Number(loadSeconds.toFixed(1)), train_all_kinds: Number(trainSeconds.toFixed(1)) },
       results,
@@ -162,7 +222,7 @@ async function main(): Promise<void> {
       '',
       `Decide-only RouteQuery over loopback gRPC; routing service in its own process (distributed mode, PostgreSQL + Kafka);`,
       `champion ${out.champion.kind} v${out.champion.version} trained on ${out.champion.trained_on_records} logged records`,
-      `(${QUERIES} synthetic queries x ${demo.candidates.length} candidates). Open loop at ${RPS} req/s for ${SECONDS} s; closed loop 16 in flight for 10 s.`,
+      `(${QUERIES} synthetic queries x ${candidateCount} candidates). Open loop at ${RPS} req/s for ${SECONDS} s; closed loop 16 in flight for 10 s.`,
       `${out.machine['cpus']} CPUs, Node ${process.version}.`,
       '',
       '| target | achieved req/s | p50 ms | p99 ms | max ms | errors | load generator send lag p99 ms | max req/s (closed loop) |',
