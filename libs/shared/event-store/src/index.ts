@@ -10,3 +10,4 @@ export { StoredEventEntity } from './entities/stored-event.entity';
 export { OutboxMessageEntity } from './entities/outbox-message.entity';
 export { ProjectionCheckpointEntity } from './entities/projection-checkpoint.entity';
 export { ProcessedMessageEntity } from './entities/processed-message.entity';
+export * from './scored-response.projection';
