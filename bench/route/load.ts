@@ -12,6 +12,10 @@ export interface LoadResult {
   p90_ms: number;
   p99_ms: number;
   max_ms: number;
+  /** Seconds into the run at which the slowest request was due (to tell a start-up stall from a steady tail). */
+  max_at_s: number;
+  /** Per second of the run: requests due in it, their p99 and max latency (where the tail comes from). */
+  timeline?: { s: number; n: number; p99_ms: number; max_ms: number }[];
   /** How late the generator itself sent requests (its own scheduling noise, included in the latencies). */
   send_lag_p99_ms: number;
 }
@@ -32,6 +36,8 @@ export async function openLoop(
   const total = Math.round(rps * seconds);
   const latencies: number[] = [];
   const sendLag: number[] = [];
+  let worst = { ms: -1, atS: 0 };
+  const perSecond: number[][] = Array.from({ length: Math.ceil(seconds) + 1 }, () => []);
   let errors = 0;
   let firstError: string | null = null;
   const start = process.hrtime.bigint();
@@ -53,7 +59,12 @@ export async function openLoop(
             if (err) {
               errors += 1;
               firstError ??= err.message;
-            } else latencies.push(ms);
+            } else {
+              latencies.push(ms);
+              const atS = Number(due - start) / 1e9;
+              if (ms > worst.ms) worst = { ms, atS };
+              perSecond[Math.min(perSecond.length - 1, Math.floor(atS))]!.push(ms);
+            }
             resolveCall();
           });
         }),
@@ -77,7 +88,19 @@ export async function openLoop(
     p90_ms: r2(percentile(latencies, 90)),
     p99_ms: r2(percentile(latencies, 99)),
     max_ms: r2(latencies[latencies.length - 1] ?? NaN),
-    send_lag_p99_ms: r2(percentile(sendLag.sort((a, b) => a - b), 99)),
+    max_at_s: r2(worst.atS),
+    timeline: perSecond
+      .map((xs, sec) => {
+        xs.sort((a, b) => a - b);
+        return { s: sec, n: xs.length, p99_ms: r2(percentile(xs, 99)), max_ms: r2(xs[xs.length - 1] ?? 0) };
+      })
+      .filter((w) => w.n > 0),
+    send_lag_p99_ms: r2(
+      percentile(
+        sendLag.sort((a, b) => a - b),
+        99,
+      ),
+    ),
   };
 }
 
@@ -88,7 +111,14 @@ export async function closedLoop(
   makeRequest: (i: number) => unknown,
   concurrency: number,
   seconds: number,
-): Promise<{ concurrency: number; seconds: number; requests: number; rps: number; p50_ms: number; p99_ms: number }> {
+): Promise<{
+  concurrency: number;
+  seconds: number;
+  requests: number;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+}> {
   const fn = (client as unknown as Record<string, (...a: unknown[]) => unknown>)[method];
   if (typeof fn !== 'function') throw new Error(`no method ${method}`);
   const end = Date.now() + seconds * 1000;
@@ -98,7 +128,9 @@ export async function closedLoop(
     while (Date.now() < end) {
       const t = process.hrtime.bigint();
       await new Promise<void>((res, rej) =>
-        fn.call(client, makeRequest(i++), { deadline: Date.now() + 10_000 }, (err: Error | null) => (err ? rej(err) : res())),
+        fn.call(client, makeRequest(i++), { deadline: Date.now() + 10_000 }, (err: Error | null) =>
+          err ? rej(err) : res(),
+        ),
       );
       latencies.push(Number(process.hrtime.bigint() - t) / 1e6);
     }

@@ -1,14 +1,31 @@
 import type { Embedder } from './embedder.port';
 
-/** FNV-1a 32-bit over a string (code units); fast and stable across platforms. */
-function fnv1a(text: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
+/** FNV-1a 32-bit over code units (index hash seeded with 0, sign hash with SIGN_SEED); stable across platforms. */
+const FNV_OFFSET = 0x811c9dc5;
+const SIGN_SEED = 0x9e3779b9;
+const LT = '<'.charCodeAt(0);
+const GT = '>'.charCodeAt(0);
+const SPACE = ' '.charCodeAt(0);
+
+function fnvChar(h: number, code: number): number {
+  return Math.imul((h ^ code) >>> 0, 0x01000193) >>> 0;
 }
+
+function fnvRange(h: number, text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) h = Math.imul((h ^ text.charCodeAt(i)) >>> 0, 0x01000193) >>> 0;
+  return h;
+}
+
+/** FNV states after hashing `prefix` with the index seed and with the sign seed. */
+function prefixStates(prefix: string): [number, number] {
+  return [
+    fnvRange((FNV_OFFSET ^ 0) >>> 0, prefix, 0, prefix.length),
+    fnvRange((FNV_OFFSET ^ SIGN_SEED) >>> 0, prefix, 0, prefix.length),
+  ];
+}
+
+const W_PREFIX = prefixStates('w:');
+const B_PREFIX = prefixStates('b:');
 
 export interface HashedNgramOptions {
   dimension?: number;
@@ -27,21 +44,34 @@ export class HashedNgramEmbedder implements Embedder {
   readonly dimension: number;
   private readonly charNgrams: readonly number[];
   private readonly wordNgrams: boolean;
+  /** FNV states after `c<n>:` for each n-gram size, for both seeds. */
+  private readonly charPrefixes: [number, number][];
+  private counts: Uint32Array | null = null;
+  private readonly order: number[] = [];
 
   constructor(opts: HashedNgramOptions = {}) {
     this.dimension = opts.dimension ?? 256;
     this.charNgrams = opts.charNgrams ?? [3, 4];
     this.wordNgrams = opts.wordNgrams ?? true;
+    this.charPrefixes = this.charNgrams.map((n) => prefixStates(`c${n}:`));
     this.id = `hashed-ngram-v1:d${this.dimension}:c${this.charNgrams.join('-')}:w${this.wordNgrams ? 1 : 0}`;
   }
 
+  /**
+   * Same features, hashes and float operations as hashing each feature string (`w:<word>`, `b:<word> <next>`,
+   * `c<n>:<gram>`) with FNV-1a, without building those strings: the hash runs over the prefix and then the source
+   * characters, and counts go to a dense array in first-seen order (the order the sums are taken in). This is the
+   * RouteQuery hot path; the output is bit-identical to the string-building version (tested).
+   */
   embedOne(text: string): Float32Array {
-    const counts = new Map<number, number>();
-    const add = (feature: string): void => {
-      const h = fnv1a(feature, 0);
-      const idx = h % this.dimension;
-      const sign = fnv1a(feature, 0x9e3779b9) & 1 ? 1 : -1;
-      counts.set(idx * 2 + (sign > 0 ? 0 : 1), (counts.get(idx * 2 + (sign > 0 ? 0 : 1)) ?? 0) + 1);
+    const dim = this.dimension;
+    const counts = this.scratchCounts();
+    const order = this.order;
+    order.length = 0;
+    const add = (h: number, hs: number): void => {
+      const key = ((h >>> 0) % dim) * 2 + ((hs >>> 0) & 1 ? 0 : 1);
+      if (counts[key] === 0) order.push(key);
+      counts[key] = (counts[key] as number) + 1;
     };
     const words = text
       .toLowerCase()
@@ -51,16 +81,37 @@ export class HashedNgramEmbedder implements Embedder {
     for (let i = 0; i < words.length; i++) {
       const w = words[i] as string;
       if (this.wordNgrams) {
-        add(`w:${w}`);
-        if (i + 1 < words.length) add(`b:${w} ${words[i + 1] as string}`);
+        add(fnvRange(W_PREFIX[0], w, 0, w.length), fnvRange(W_PREFIX[1], w, 0, w.length));
+        if (i + 1 < words.length) {
+          const next = words[i + 1] as string;
+          let h = fnvChar(fnvRange(B_PREFIX[0], w, 0, w.length), SPACE);
+          let hs = fnvChar(fnvRange(B_PREFIX[1], w, 0, w.length), SPACE);
+          h = fnvRange(h, next, 0, next.length);
+          hs = fnvRange(hs, next, 0, next.length);
+          add(h, hs);
+        }
       }
-      const padded = `<${w}>`;
-      for (const n of this.charNgrams) {
-        for (let j = 0; j + n <= padded.length; j++) add(`c${n}:${padded.slice(j, j + n)}`);
+      // Grams of `<word>`: position -1 is '<', position w.length is '>'.
+      const last = w.length + 2;
+      for (let g = 0; g < this.charNgrams.length; g++) {
+        const n = this.charNgrams[g] as number;
+        const prefix = this.charPrefixes[g] as [number, number];
+        for (let j = 0; j + n <= last; j++) {
+          let h = prefix[0];
+          let hs = prefix[1];
+          for (let k = j; k < j + n; k++) {
+            const c = k === 0 ? LT : k === last - 1 ? GT : w.charCodeAt(k - 1);
+            h = fnvChar(h, c);
+            hs = fnvChar(hs, c);
+          }
+          add(h, hs);
+        }
       }
     }
-    const v = new Float32Array(this.dimension);
-    for (const [key, c] of counts) {
+    const v = new Float32Array(dim);
+    for (const key of order) {
+      const c = counts[key] as number;
+      counts[key] = 0;
       const idx = key >> 1;
       const sign = key & 1 ? -1 : 1;
       v[idx] = (v[idx] as number) + sign * (1 + Math.log(c));
@@ -70,6 +121,12 @@ export class HashedNgramEmbedder implements Embedder {
     norm = Math.sqrt(norm);
     if (norm > 0) for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / norm;
     return v;
+  }
+
+  /** Counts per (index, sign), all zero between calls (embedOne resets what it touched). */
+  private scratchCounts(): Uint32Array {
+    this.counts ??= new Uint32Array(this.dimension * 2);
+    return this.counts;
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
