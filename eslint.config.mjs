@@ -4,16 +4,50 @@ import prettier from 'eslint-config-prettier';
 
 const frameworkImports = [
   { group: ['@nestjs/*'], message: 'domain/ is pure TypeScript: no Nest here (put it in adapters/).' },
-  { group: ['typeorm', 'pg', '@electric-sql/*'], message: 'domain/ is pure: persistence lives in adapters/.' },
+  {
+    group: ['typeorm', 'pg', '@electric-sql/*'],
+    message: 'domain/ is pure: persistence lives in adapters/.',
+  },
   { group: ['kafkajs'], message: 'domain/ is pure: messaging lives in adapters/.' },
   { group: ['@grpc/*', 'grpc-health-check'], message: 'domain/ is pure: gRPC lives in adapters/.' },
   { group: ['@opentelemetry/*', 'prom-client', 'pino'], message: 'domain/ holds no telemetry code.' },
-  { group: ['node:fs', 'node:http', 'node:https', 'node:net', 'node:child_process', 'fs', 'http', 'child_process'], message: 'domain/ does no I/O: use a port.' },
-  { group: ['@fusion/shared/event-store', '@fusion/shared/messaging', '@fusion/shared/runtime', '@fusion/shared/transport', '@fusion/shared/telemetry'], message: 'domain/ may only use @fusion/shared/kernel and @fusion/contracts.' },
+  {
+    group: [
+      'node:fs',
+      'node:http',
+      'node:https',
+      'node:net',
+      'node:child_process',
+      'fs',
+      'http',
+      'child_process',
+    ],
+    message: 'domain/ does no I/O: use a port.',
+  },
+  {
+    group: [
+      '@fusion/shared/event-store',
+      '@fusion/shared/messaging',
+      '@fusion/shared/runtime',
+      '@fusion/shared/transport',
+      '@fusion/shared/telemetry',
+    ],
+    message: 'domain/ may only use @fusion/shared/kernel and @fusion/contracts.',
+  },
 ];
 
 export default [
-  { ignores: ['**/node_modules', '**/dist', '**/out', '**/tmp', '.nx', 'libs/contracts/src/generated/**', 'helm/**'] },
+  {
+    ignores: [
+      '**/node_modules',
+      '**/dist',
+      '**/out',
+      '**/tmp',
+      '.nx',
+      'libs/contracts/src/generated/**',
+      'helm/**',
+    ],
+  },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
@@ -36,11 +70,26 @@ export default [
             { sourceTag: 'type:shared', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts'] },
             { sourceTag: 'scope:ingestion', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts'] },
             { sourceTag: 'scope:evaluation', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts'] },
-            { sourceTag: 'scope:routing', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'scope:evaluation'] },
-            { sourceTag: 'scope:thought', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'scope:routing'] },
-            { sourceTag: 'scope:distillation', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'scope:evaluation'] },
-            { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'type:context'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'type:context', 'type:composition'] },
+            {
+              sourceTag: 'scope:routing',
+              onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'scope:evaluation'],
+            },
+            {
+              sourceTag: 'scope:thought',
+              onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'scope:routing'],
+            },
+            {
+              sourceTag: 'scope:distillation',
+              onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'scope:evaluation'],
+            },
+            {
+              sourceTag: 'type:composition',
+              onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'type:context'],
+            },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'type:context', 'type:composition'],
+            },
           ],
         },
       ],
@@ -60,9 +109,18 @@ export default [
           depConstraints: [
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
             { sourceTag: 'type:shared', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts'] },
-            { sourceTag: 'type:context', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'type:context'] },
-            { sourceTag: 'type:composition', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'type:context'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'type:context', 'type:composition'] },
+            {
+              sourceTag: 'type:context',
+              onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'type:context'],
+            },
+            {
+              sourceTag: 'type:composition',
+              onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'type:context'],
+            },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:shared', 'type:contracts', 'type:context', 'type:composition'],
+            },
           ],
         },
       ],

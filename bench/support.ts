@@ -18,7 +18,8 @@ export function ensureInfra(): { kafkaBrokers: string; databaseUrl: string } {
       if (m) env[m[1] as string] = m[2] as string;
     }
   }
-  if (!env['KAFKA_BROKERS'] || !env['DATABASE_URL']) throw new Error('infra scripts did not print KAFKA_BROKERS / DATABASE_URL');
+  if (!env['KAFKA_BROKERS'] || !env['DATABASE_URL'])
+    throw new Error('infra scripts did not print KAFKA_BROKERS / DATABASE_URL');
   // createTestDatabase() and the spawned services read these.
   process.env['KAFKA_BROKERS'] = env['KAFKA_BROKERS'];
   process.env['DATABASE_URL'] = env['DATABASE_URL'];
@@ -56,5 +57,6 @@ export function progress(label: string, done: number, total: number): void {
   const filled = Math.round((done / Math.max(total, 1)) * width);
   const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
   if (process.stderr.isTTY) process.stderr.write(`\r${line}${done >= total ? '\n' : ''}`);
-  else if (done === total || done % Math.max(1, Math.floor(total / 5)) === 0) process.stderr.write(`${line}\n`);
+  else if (done === total || done % Math.max(1, Math.floor(total / 5)) === 0)
+    process.stderr.write(`${line}\n`);
 }

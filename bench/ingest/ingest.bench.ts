@@ -70,7 +70,11 @@ async function measure(mode: string, grpcAddress: string, bus: MessageBus): Prom
       if (seen >= RECORDS) resolveAll();
     },
   });
-  const client = createGrpcClient(grpcAddress, 'fusion/ingestion/v1/ingestion.proto', 'fusion.ingestion.v1.IngestionService');
+  const client = createGrpcClient(
+    grpcAddress,
+    'fusion/ingestion/v1/ingestion.proto',
+    'fusion.ingestion.v1.IngestionService',
+  );
   const t0 = process.hrtime.bigint();
   const batches = function* (): Generator<{ records: Record<string, unknown>[] }> {
     for (let i = 0; i < RECORDS; i += BATCH) {
@@ -110,7 +114,11 @@ async function main(): Promise<void> {
       KAFKA_BROKERS: infra.kafkaBrokers,
       LOG_LEVEL: 'warn',
     });
-    const kafka = new KafkaMessageBus({ brokers: infra.kafkaBrokers.split(','), clientId: 'bench-ingest', namespace });
+    const kafka = new KafkaMessageBus({
+      brokers: infra.kafkaBrokers.split(','),
+      clientId: 'bench-ingest',
+      namespace,
+    });
     try {
       results.push(await measure('distributed', proc.grpcAddress, kafka));
     } finally {
@@ -137,7 +145,9 @@ async function main(): Promise<void> {
     settings: { records: RECORDS, batch: BATCH },
     results,
     ratios: {
-      embedded_vs_distributed_stored: Number((e.stored_records_per_second / d.stored_records_per_second).toFixed(2)),
+      embedded_vs_distributed_stored: Number(
+        (e.stored_records_per_second / d.stored_records_per_second).toFixed(2),
+      ),
       embedded_vs_distributed_published: Number(
         (e.published_records_per_second / d.published_records_per_second).toFixed(2),
       ),

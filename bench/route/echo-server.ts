@@ -1,10 +1,17 @@
 /** The floor: a bare grpc-js server answering one unary method, run as its own process by route.bench.ts. */
 import { resolve } from 'node:path';
-import { Server, ServerCredentials, loadPackageDefinition, type ServiceClientConstructor } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  loadPackageDefinition,
+  type ServiceClientConstructor,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 
 const def = loadSync(resolve(__dirname, 'echo.proto'), { keepCase: false, longs: Number, defaults: true });
-const pkg = loadPackageDefinition(def) as unknown as { bench: { echo: { v1: { EchoService: ServiceClientConstructor } } } };
+const pkg = loadPackageDefinition(def) as unknown as {
+  bench: { echo: { v1: { EchoService: ServiceClientConstructor } } };
+};
 const server = new Server();
 server.addService(pkg.bench.echo.v1.EchoService.service, {
   Echo: (call: { request: { text: string } }, cb: (err: null, res: { text: string }) => void) =>

@@ -3,7 +3,12 @@
  * heap stays small and its own GC pauses do not show up as server latency. Input: one JSON job on stdin; output: one
  * JSON result line on stdout.
  */
-import { credentials, loadPackageDefinition, type Client, type ServiceClientConstructor } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  type Client,
+  type ServiceClientConstructor,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { closedLoop, openLoop } from './load';
 
@@ -24,7 +29,13 @@ interface Job {
 }
 
 function clientFor(job: Job): Client {
-  const def = loadSync(job.protoFile, { keepCase: false, longs: Number, defaults: true, oneofs: true, includeDirs: [job.includeDir] });
+  const def = loadSync(job.protoFile, {
+    keepCase: false,
+    longs: Number,
+    defaults: true,
+    oneofs: true,
+    includeDirs: [job.includeDir],
+  });
   let node: unknown = loadPackageDefinition(def);
   for (const part of job.service.split('.')) node = (node as Record<string, unknown>)[part];
   const Ctor = node as ServiceClientConstructor;

@@ -42,12 +42,18 @@ interface ClosedResult {
 }
 
 /** Runs the load generator as its own lean process (see load-worker.ts). */
-function runLoadWorker(job: Record<string, unknown>): Promise<{ open_loop: LoadResult; closed_loop: ClosedResult }> {
+function runLoadWorker(
+  job: Record<string, unknown>,
+): Promise<{ open_loop: LoadResult; closed_loop: ClosedResult }> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', resolve(__dirname, 'load-worker.ts')], {
-      cwd: resolve(__dirname, '../..'),
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', resolve(__dirname, 'load-worker.ts')],
+      {
+        cwd: resolve(__dirname, '../..'),
+        stdio: ['pipe', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code) => {
@@ -82,7 +88,11 @@ async function loadLogs(
   const demo = generateDemoLogs({ seed: 11, queries: QUERIES, models: paperModels(), tenant: TENANT });
   const records = demo.records;
   console.error(`logs: ${records.length} records (${demo.candidates.length} candidates), ingesting...`);
-  const ingest = createGrpcClient(ingestionAddress, 'fusion/ingestion/v1/ingestion.proto', 'fusion.ingestion.v1.IngestionService');
+  const ingest = createGrpcClient(
+    ingestionAddress,
+    'fusion/ingestion/v1/ingestion.proto',
+    'fusion.ingestion.v1.IngestionService',
+  );
   const t0 = Date.now();
   const batches = function* (): Generator<{ records: unknown[] }> {
     for (let i = 0; i < records.length; i += 1000) {
@@ -96,7 +106,9 @@ async function loadLogs(
   const ds = new DataSource({ type: 'postgres', url: databaseUrl });
   await ds.initialize();
   for (;;) {
-    const [row] = (await ds.query(`SELECT count(*)::int AS n FROM routing_samples WHERE tenant = $1`, [TENANT])) as {
+    const [row] = (await ds.query(`SELECT count(*)::int AS n FROM routing_samples WHERE tenant = $1`, [
+      TENANT,
+    ])) as {
       n: number;
     }[];
     progress('  routing samples', row?.n ?? 0, records.length);
@@ -104,7 +116,9 @@ async function loadLogs(
     await new Promise((r) => setTimeout(r, 1000));
   }
   await ds.destroy();
-  const texts = [...new Set(records.filter((r) => r.split === 'test' && r.promptMode === 'direct').map((r) => r.query))];
+  const texts = [
+    ...new Set(records.filter((r) => r.split === 'test' && r.promptMode === 'direct').map((r) => r.query)),
+  ];
   return {
     recordCount: records.length,
     candidateCount: demo.candidates.length,
@@ -114,7 +128,9 @@ async function loadLogs(
 }
 
 async function main(): Promise<void> {
-  console.error(`bench/route: ${QUERIES} queries x 40 candidates, ${RPS} req/s for ${SECONDS} s, decide-only`);
+  console.error(
+    `bench/route: ${QUERIES} queries x 40 candidates, ${RPS} req/s for ${SECONDS} s, decide-only`,
+  );
   const infra = ensureInfra();
   const db = await createTestDatabase('bench_route');
   const procs: ServiceProcess[] = [];
@@ -145,16 +161,24 @@ async function main(): Promise<void> {
     (globalThis as { gc?: () => void }).gc?.();
 
     // 2. The champion: every router kind, the best one on held-out reward promoted.
-    const routingClient = createGrpcClient(routing.grpcAddress, 'fusion/routing/v1/routing.proto', 'fusion.routing.v1.RoutingService');
-    const t1 = Date.now();
-    const trained = await unary<unknown, { router: { kind: string; version: number; trainedOnRecords: number }; promoted: boolean; gateReason: string }>(
-      routingClient,
-      'TrainRouter',
-      { tenant: TENANT, promoteIfBetter: true },
-      1_800_000,
+    const routingClient = createGrpcClient(
+      routing.grpcAddress,
+      'fusion/routing/v1/routing.proto',
+      'fusion.routing.v1.RoutingService',
     );
+    const t1 = Date.now();
+    const trained = await unary<
+      unknown,
+      {
+        router: { kind: string; version: number; trainedOnRecords: number };
+        promoted: boolean;
+        gateReason: string;
+      }
+    >(routingClient, 'TrainRouter', { tenant: TENANT, promoteIfBetter: true }, 1_800_000);
     const trainSeconds = (Date.now() - t1) / 1000;
-    console.error(`champion: ${trained.router.kind} v${trained.router.version} on ${trained.router.trainedOnRecords} records (${trainSeconds.toFixed(1)} s): ${trained.gateReason}`);
+    console.error(
+      `champion: ${trained.router.kind} v${trained.router.version} on ${trained.router.trainedOnRecords} records (${trainSeconds.toFixed(1)} s): ${trained.gateReason}`,
+    );
     if (!trained.promoted) throw new Error('the trained router was not promoted');
 
     // 3. The floor and the routing service, same load generator, same run.
@@ -180,7 +204,9 @@ async function main(): Promise<void> {
       },
     ];
     for (const t of targets) {
-      console.error(`${t.name}: warm-up 3 s, open loop ${RPS} req/s for ${SECONDS} s, closed loop 16 in flight for 10 s`);
+      console.error(
+        `${t.name}: warm-up 3 s, open loop ${RPS} req/s for ${SECONDS} s, closed loop 16 in flight for 10 s`,
+      );
       const r = await runLoadWorker({
         ...t,
         includeDir: PROTO_ROOT,
@@ -204,11 +230,31 @@ async function main(): Promise<void> {
       benchmark: 'route',
       measured_at: new Date().toISOString(),
       machine: machine(),
-      settings: { queries: QUERIES, candidates: candidateCount, records: recordCount, rps: RPS, seconds: SECONDS },
-      champion: { kind: trained.router.kind, version: trained.router.version, trained_on_records: trained.router.trainedOnRecords },
-      setup_seconds: { ingest_and_project: Number(loadSeconds.toFixed(1)), train_all_kinds: Number(trainSeconds.toFixed(1)) },
+      settings: {
+        queries: QUERIES,
+        candidates: candidateCount,
+        records: recordCount,
+        rps: RPS,
+        seconds: SECONDS,
+      },
+      champion: {
+        kind: trained.router.kind,
+        version: trained.router.version,
+        trained_on_records: trained.router.trainedOnRecords,
+      },
+      setup_seconds: {
+        ingest_and_project: Number(loadSeconds.toFixed(1)),
+        train_all_kinds: Number(trainSeconds.toFixed(1)),
+      },
       results,
-      target: { p99_ms: 5, rps: RPS, met: route.open_loop.p99_ms < 5 && route.open_loop.errors === 0 && route.open_loop.achieved_rps >= RPS * 0.98 },
+      target: {
+        p99_ms: 5,
+        rps: RPS,
+        met:
+          route.open_loop.p99_ms < 5 &&
+          route.open_loop.errors === 0 &&
+          route.open_loop.achieved_rps >= RPS * 0.98,
+      },
       ratios: {
         p50_route_over_floor: Number((route.open_loop.p50_ms / floor.open_loop.p50_ms).toFixed(2)),
         p99_route_over_floor: Number((route.open_loop.p99_ms / floor.open_loop.p99_ms).toFixed(2)),

@@ -22,7 +22,12 @@ import { baseConfigShape, checkModeRequirements, loadConfig, servicePorts, z } f
 
 const REPO_ROOT = resolve(__dirname, '../..');
 const CHART = resolve(REPO_ROOT, 'helm/fusionfactory');
-const REQUIRED = ['--set', 'database.url=postgres://fusion:pw@pg:5432/fusion', '--set', 'kafka.brokers=kafka:9092'];
+const REQUIRED = [
+  '--set',
+  'database.url=postgres://fusion:pw@pg:5432/fusion',
+  '--set',
+  'kafka.brokers=kafka:9092',
+];
 
 const SERVICES = {
   ingestion: { grpc: 50051, http: 8081 },
@@ -58,7 +63,10 @@ function render(args: string[]): K8sObject[] {
 }
 
 /** Each service's own variables and how its app turns them into options (apps/<name>/src/main.ts does the same). */
-const APP_CONFIG: Record<keyof typeof SERVICES, { shape: z.ZodRawShape; options: (cfg: never, env: NodeJS.ProcessEnv) => unknown }> = {
+const APP_CONFIG: Record<
+  keyof typeof SERVICES,
+  { shape: z.ZodRawShape; options: (cfg: never, env: NodeJS.ProcessEnv) => unknown }
+> = {
   ingestion: { shape: ingestionConfigShape, options: ingestionOptionsFrom },
   evaluation: { shape: evaluationConfigShape, options: evaluationOptionsFrom },
   routing: { shape: routingConfigShape, options: routingOptionsFrom },
@@ -73,11 +81,18 @@ const APP_CONFIG: Record<keyof typeof SERVICES, { shape: z.ZodRawShape; options:
  */
 function containerEnv(objs: K8sObject[], service: string): Record<string, string> {
   const c = find(objs, 'Deployment', `ff-fusionfactory-${service}`).spec.template.spec.containers[0];
-  const env: Record<string, string> = { KUBERNETES_SERVICE_HOST: '10.96.0.1', KUBERNETES_SERVICE_PORT: '443' };
+  const env: Record<string, string> = {
+    KUBERNETES_SERVICE_HOST: '10.96.0.1',
+    KUBERNETES_SERVICE_PORT: '443',
+  };
   for (const from of c.envFrom as { configMapRef?: { name: string } }[]) {
     if (from.configMapRef) Object.assign(env, find(objs, 'ConfigMap', from.configMapRef.name).data);
   }
-  for (const e of c.env as { name: string; value?: string; valueFrom?: { secretKeyRef?: { key: string } } }[]) {
+  for (const e of c.env as {
+    name: string;
+    value?: string;
+    valueFrom?: { secretKeyRef?: { key: string } };
+  }[]) {
     if (e.value !== undefined) env[e.name] = e.value;
     else if (e.name === 'DATABASE_URL') env[e.name] = 'postgres://fusion:pw@pg:5432/fusion';
     else if (e.valueFrom?.secretKeyRef) env[e.name] = `secret-${e.valueFrom.secretKeyRef.key}`;
@@ -86,7 +101,11 @@ function containerEnv(objs: K8sObject[], service: string): Record<string, string
 }
 
 /** Validates a container's env exactly as the service does at start-up; returns its config and options. */
-function startUpConfig(objs: K8sObject[], service: keyof typeof SERVICES): { cfg: Record<string, unknown>; options: any } { // eslint-disable-line @typescript-eslint/no-explicit-any
+function startUpConfig(
+  objs: K8sObject[],
+  service: keyof typeof SERVICES,
+): { cfg: Record<string, unknown>; options: any } {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const { shape, options } = APP_CONFIG[service];
   const ports = SERVICES[service];
   const schema = z.object({ ...baseConfigShape, ...servicePorts(ports.grpc, ports.http), ...shape });
@@ -98,12 +117,15 @@ function startUpConfig(objs: K8sObject[], service: keyof typeof SERVICES): { cfg
 
 function envOf(objs: K8sObject[], service: string): Record<string, unknown> {
   const c = find(objs, 'Deployment', `ff-fusionfactory-${service}`).spec.template.spec.containers[0];
-  return Object.fromEntries(c.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
+  return Object.fromEntries(
+    c.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]),
+  );
 }
 
 function find(objs: K8sObject[], kind: string, name: string): K8sObject {
   const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
-  if (!o) throw new Error(`no ${kind} ${name} in: ${objs.map((x) => `${x.kind}/${x.metadata.name}`).join(', ')}`);
+  if (!o)
+    throw new Error(`no ${kind} ${name} in: ${objs.map((x) => `${x.kind}/${x.metadata.name}`).join(', ')}`);
   return o;
 }
 
@@ -125,8 +147,15 @@ describe('helm chart: default values', () => {
   });
 
   it('renders one Deployment and one Service per service with the documented ports', () => {
-    expect(objs.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort()).toEqual(
-      Object.keys(SERVICES).map((s) => `ff-fusionfactory-${s}`).sort(),
+    expect(
+      objs
+        .filter((o) => o.kind === 'Deployment')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(
+      Object.keys(SERVICES)
+        .map((s) => `ff-fusionfactory-${s}`)
+        .sort(),
     );
     for (const [name, ports] of Object.entries(SERVICES)) {
       const svc = find(objs, 'Service', `ff-fusionfactory-${name}`);
@@ -146,9 +175,20 @@ describe('helm chart: default values', () => {
       expect(c.image).toBe('fusionfactory:0.1.0');
       expect(c.args).toEqual(['node', '-r', '@swc-node/register', `apps/${name}/src/main.ts`]);
       expect(c).not.toHaveProperty('command');
-      const env = Object.fromEntries(c.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
-      expect(env).toMatchObject({ FUSION_SERVICE: name, GRPC_PORT: String(ports.grpc), HTTP_PORT: String(ports.http) });
-      expect(env['DATABASE_URL']).toEqual({ secretKeyRef: { name: 'ff-fusionfactory-database', key: 'DATABASE_URL' } });
+      const env = Object.fromEntries(
+        c.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [
+          e.name,
+          e.value ?? e.valueFrom,
+        ]),
+      );
+      expect(env).toMatchObject({
+        FUSION_SERVICE: name,
+        GRPC_PORT: String(ports.grpc),
+        HTTP_PORT: String(ports.http),
+      });
+      expect(env['DATABASE_URL']).toEqual({
+        secretKeyRef: { name: 'ff-fusionfactory-database', key: 'DATABASE_URL' },
+      });
       expect(c.envFrom).toEqual([{ configMapRef: { name: 'ff-fusionfactory-env' } }]);
       expect(c.readinessProbe.grpc).toEqual({ port: ports.grpc });
       expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
@@ -158,7 +198,11 @@ describe('helm chart: default values', () => {
         { name: 'http', containerPort: ports.http, protocol: 'TCP' },
       ]);
       expect(pod.securityContext.runAsNonRoot).toBe(true);
-      expect(c.volumeMounts).toContainEqual({ name: 'backends', mountPath: '/etc/fusion/backends', readOnly: true });
+      expect(c.volumeMounts).toContainEqual({
+        name: 'backends',
+        mountPath: '/etc/fusion/backends',
+        readOnly: true,
+      });
     }
   });
 
@@ -174,7 +218,9 @@ describe('helm chart: default values', () => {
     expect(find(objs, 'Secret', 'ff-fusionfactory-database').stringData).toEqual({
       DATABASE_URL: 'postgres://fusion:pw@pg:5432/fusion',
     });
-    expect(JSON.parse(find(objs, 'ConfigMap', 'ff-fusionfactory-backends').data?.['backends.json'] ?? '')).toEqual([]);
+    expect(
+      JSON.parse(find(objs, 'ConfigMap', 'ff-fusionfactory-backends').data?.['backends.json'] ?? ''),
+    ).toEqual([]);
   });
 
   it('autoscales routing only, and gives every service a PodDisruptionBudget', () => {
@@ -191,10 +237,16 @@ describe('helm chart: default values', () => {
     expect(pod.serviceAccountName).toBe('ff-fusionfactory');
     expect(pod).not.toHaveProperty('automountServiceAccountToken');
     const env = envOf(objs, 'distillation');
-    expect(env).toMatchObject({ DISTILLATION_JOB_RUNNER: 'local', DISTILLATION_DATASET_DIR: '/var/lib/fusion/datasets' });
+    expect(env).toMatchObject({
+      DISTILLATION_JOB_RUNNER: 'local',
+      DISTILLATION_DATASET_DIR: '/var/lib/fusion/datasets',
+    });
     expect(env).not.toHaveProperty('NODE_EXTRA_CA_CERTS');
     expect(env).not.toHaveProperty('DISTILLATION_DATASET_PVC');
-    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'datasets', mountPath: '/var/lib/fusion/datasets' });
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      name: 'datasets',
+      mountPath: '/var/lib/fusion/datasets',
+    });
     expect(pod.volumes).toContainEqual({ name: 'datasets', emptyDir: {} });
     expect(objs.some((o) => ['Role', 'RoleBinding', 'PersistentVolumeClaim'].includes(o.kind))).toBe(false);
   });
@@ -202,7 +254,13 @@ describe('helm chart: default values', () => {
   it('gives routing the thought service address, and no optional LLM settings to anyone', () => {
     expect(envOf(objs, 'routing')['THOUGHT_SERVICE_ADDRESS']).toBe('ff-fusionfactory-thought:50054');
     const all = Object.keys(SERVICES).flatMap((s) => Object.keys(envOf(objs, s)));
-    for (const v of ['JUDGE_BASE_URL', 'JUDGE_API_KEY', 'THOUGHT_SUMMARIZER_BASE_URL', 'EMBEDDINGS_BASE_URL', 'ROUTER_KINDS']) {
+    for (const v of [
+      'JUDGE_BASE_URL',
+      'JUDGE_API_KEY',
+      'THOUGHT_SUMMARIZER_BASE_URL',
+      'EMBEDDINGS_BASE_URL',
+      'ROUTER_KINDS',
+    ]) {
       expect(all).not.toContain(v);
     }
   });
@@ -212,7 +270,9 @@ describe('helm chart: default values', () => {
     expect(objs.some((o) => o.metadata.name.endsWith('-vllm'))).toBe(false);
     const testPod = find(objs, 'Pod', 'ff-fusionfactory-test-health');
     expect(testPod.metadata.annotations?.['helm.sh/hook']).toBe('test');
-    const targets = JSON.parse(find(objs, 'ConfigMap', 'ff-fusionfactory-test-health').data?.['targets.json'] ?? '[]');
+    const targets = JSON.parse(
+      find(objs, 'ConfigMap', 'ff-fusionfactory-test-health').data?.['targets.json'] ?? '[]',
+    );
     expect(targets).toHaveLength(5);
   });
 });
@@ -239,7 +299,15 @@ describe('helm chart: required and invalid values', () => {
   });
 
   it('rejects values the schema forbids, naming the field', () => {
-    const badUrl = runHelm(['template', 'ff', CHART, '--set', 'database.url=mysql://x', '--set', 'kafka.brokers=k:9092']);
+    const badUrl = runHelm([
+      'template',
+      'ff',
+      CHART,
+      '--set',
+      'database.url=mysql://x',
+      '--set',
+      'kafka.brokers=k:9092',
+    ]);
     expect(badUrl.code).not.toBe(0);
     expect(badUrl.stderr).toContain('/database/url');
     const badPort = runHelm(['template', 'ff', CHART, ...REQUIRED, '--set', 'services.routing.grpcPort=abc']);
@@ -255,21 +323,42 @@ describe('helm chart: required and invalid values', () => {
 
   it('checks backends with the routing loader’s fields, naming the bad one', () => {
     const backend = (extra: string): ReturnType<typeof runHelm> =>
-      runHelm(['template', 'ff', CHART, ...REQUIRED, '--set-json', `backends.items=[{"name":"a","endpoint":"http://a/v1","model":"m"${extra}}]`]);
-    expect(backend(',"apiKeyEnv":"A_KEY","kind":"vllm","timeoutMs":5000,"description":"d","descriptors":{"x":1}').code).toBe(0);
+      runHelm([
+        'template',
+        'ff',
+        CHART,
+        ...REQUIRED,
+        '--set-json',
+        `backends.items=[{"name":"a","endpoint":"http://a/v1","model":"m"${extra}}]`,
+      ]);
+    expect(
+      backend(',"apiKeyEnv":"A_KEY","kind":"vllm","timeoutMs":5000,"description":"d","descriptors":{"x":1}')
+        .code,
+    ).toBe(0);
     const unknown = backend(',"apiKey":"sk-plain"');
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('/backends/items/0');
     expect(unknown.stderr).toContain('apiKey');
     expect(backend(',"prices":{"inputPerMillionTokens":1}').stderr).toContain('/backends/items/0/prices');
     expect(backend(',"timeoutMs":0').stderr).toContain('/backends/items/0/timeoutMs');
-    const badUrl = runHelm(['template', 'ff', CHART, ...REQUIRED, '--set-json', 'backends.items=[{"name":"a","endpoint":"a:80","model":"m"}]']);
+    const badUrl = runHelm([
+      'template',
+      'ff',
+      CHART,
+      ...REQUIRED,
+      '--set-json',
+      'backends.items=[{"name":"a","endpoint":"a:80","model":"m"}]',
+    ]);
     expect(badUrl.stderr).toContain('/backends/items/0/endpoint');
   });
 
   it('refuses a backend name used twice, as the routing loader would', () => {
     const res = runHelm([
-      'template', 'ff', CHART, ...REQUIRED, '--set-json',
+      'template',
+      'ff',
+      CHART,
+      ...REQUIRED,
+      '--set-json',
       'backends.items=[{"name":"a","endpoint":"http://a/v1","model":"m"},{"name":"a","endpoint":"http://b/v1","model":"n"}]',
     ]);
     expect(res.code).not.toBe(0);
@@ -277,25 +366,67 @@ describe('helm chart: required and invalid values', () => {
   });
 
   it('refuses settings the services only accept together, naming the missing one', () => {
-    const judge = runHelm(['template', 'ff', CHART, ...REQUIRED, '--set', 'evaluation.judge.baseUrl=http://judge:8000']);
+    const judge = runHelm([
+      'template',
+      'ff',
+      CHART,
+      ...REQUIRED,
+      '--set',
+      'evaluation.judge.baseUrl=http://judge:8000',
+    ]);
     expect(judge.code).not.toBe(0);
-    expect(judge.stderr).toContain('evaluation.judge: set baseUrl, model together or not at all (baseUrl set, model missing)');
-    const emb = runHelm(['template', 'ff', CHART, ...REQUIRED, '--set', 'routing.embeddings.model=bge', '--set', 'routing.embeddings.dimension=384']);
+    expect(judge.stderr).toContain(
+      'evaluation.judge: set baseUrl, model together or not at all (baseUrl set, model missing)',
+    );
+    const emb = runHelm([
+      'template',
+      'ff',
+      CHART,
+      ...REQUIRED,
+      '--set',
+      'routing.embeddings.model=bge',
+      '--set',
+      'routing.embeddings.dimension=384',
+    ]);
     expect(emb.stderr).toContain('routing.embeddings: set baseUrl, model, dimension together or not at all');
-    const kinds = runHelm(['template', 'ff', CHART, ...REQUIRED, '--set', 'routing.router.kinds={knn,forest}']);
+    const kinds = runHelm([
+      'template',
+      'ff',
+      CHART,
+      ...REQUIRED,
+      '--set',
+      'routing.router.kinds={knn,forest}',
+    ]);
     expect(kinds.stderr).toContain('/routing/router/kinds/1');
     const runner = runHelm(['template', 'ff', CHART, ...REQUIRED, '--set', 'distillation.jobRunner=slurm']);
     expect(runner.stderr).toContain('/distillation/jobRunner');
   });
 
   it('needs a ServiceAccount for the kubernetes job runner when the chart creates none', () => {
-    const args = [...REQUIRED, '--set', 'distillation.jobRunner=kubernetes', '--set', 'distillation.kubernetes.rbac.create=false'];
-    expect(runHelm(['template', 'ff', CHART, ...args]).stderr).toContain('distillation.kubernetes.serviceAccountName is required');
-    const objs = render([...args, '--set', 'distillation.kubernetes.serviceAccountName=trainer-submitter', '--set', 'distillation.datasets.existingClaim=datasets']);
+    const args = [
+      ...REQUIRED,
+      '--set',
+      'distillation.jobRunner=kubernetes',
+      '--set',
+      'distillation.kubernetes.rbac.create=false',
+    ];
+    expect(runHelm(['template', 'ff', CHART, ...args]).stderr).toContain(
+      'distillation.kubernetes.serviceAccountName is required',
+    );
+    const objs = render([
+      ...args,
+      '--set',
+      'distillation.kubernetes.serviceAccountName=trainer-submitter',
+      '--set',
+      'distillation.datasets.existingClaim=datasets',
+    ]);
     expect(objs.some((o) => ['Role', 'RoleBinding', 'PersistentVolumeClaim'].includes(o.kind))).toBe(false);
     const pod = find(objs, 'Deployment', 'ff-fusionfactory-distillation').spec.template.spec;
     expect(pod.serviceAccountName).toBe('trainer-submitter');
-    expect(pod.volumes).toContainEqual({ name: 'datasets', persistentVolumeClaim: { claimName: 'datasets' } });
+    expect(pod.volumes).toContainEqual({
+      name: 'datasets',
+      persistentVolumeClaim: { claimName: 'datasets' },
+    });
     expect(envOf(objs, 'distillation')['DISTILLATION_DATASET_PVC']).toBe('datasets');
   });
 });
@@ -310,7 +441,9 @@ describe('helm chart: every service starts with the environment the chart gives 
       expect(() => startUpConfig(objs, service), service).not.toThrow();
     }
     // The backends file is one the routing service loads.
-    const backends = JSON.parse(find(objs, 'ConfigMap', 'ff-fusionfactory-backends').data?.['backends.json'] ?? '');
+    const backends = JSON.parse(
+      find(objs, 'ConfigMap', 'ff-fusionfactory-backends').data?.['backends.json'] ?? '',
+    );
     expect(() => parseBackendEntries(backends)).not.toThrow();
   });
 
@@ -324,11 +457,21 @@ describe('helm chart: every service starts with the environment the chart gives 
       gateMinImprovement: 0.01,
       attemptTimeoutMs: 60_000,
       healthProbeMs: 30_000,
-      embeddings: { baseUrl: 'http://embeddings.llm.svc:8080/v1', model: 'BAAI/bge-small-en-v1.5', dimension: 384, apiKey: 'secret-EMBEDDINGS_API_KEY' },
+      embeddings: {
+        baseUrl: 'http://embeddings.llm.svc:8080/v1',
+        model: 'BAAI/bge-small-en-v1.5',
+        dimension: 384,
+        apiKey: 'secret-EMBEDDINGS_API_KEY',
+      },
       thoughtServiceAddress: 'ff-fusionfactory-thought:50054',
     });
     expect(startUpConfig(objs, 'evaluation').options).toMatchObject({
-      judge: { baseUrl: 'http://judge.llm.svc:8000', model: 'Qwen/Qwen2.5-7B-Instruct', apiKey: 'secret-JUDGE_API_KEY', concurrency: 16 },
+      judge: {
+        baseUrl: 'http://judge.llm.svc:8000',
+        model: 'Qwen/Qwen2.5-7B-Instruct',
+        apiKey: 'secret-JUDGE_API_KEY',
+        concurrency: 16,
+      },
       sandbox: { enabled: false },
     });
     expect(startUpConfig(objs, 'thought').options).toMatchObject({
@@ -336,7 +479,9 @@ describe('helm chart: every service starts with the environment the chart gives 
       summarizerConcurrency: 8,
       defaultQueriesPerTask: 50,
     });
-    const parsedBackends = parseBackendEntries(JSON.parse(find(objs, 'ConfigMap', 'ff-fusionfactory-backends').data?.['backends.json'] ?? ''));
+    const parsedBackends = parseBackendEntries(
+      JSON.parse(find(objs, 'ConfigMap', 'ff-fusionfactory-backends').data?.['backends.json'] ?? ''),
+    );
     expect(parsedBackends.map((b) => [b.name, b.kind, b.apiKeyEnv, b.timeoutMs])).toEqual([
       ['gpt-4o-mini', 'api', 'OPENAI_API_KEY', 60_000],
       ['vllm-ff', 'vllm', undefined, undefined],
@@ -355,10 +500,17 @@ describe('helm chart: GPU, monitoring and tracing switched on', () => {
     expect(job?.metadata.name).toBe('ff-fusionfactory-trainer-1');
     const pod = job?.spec.template.spec;
     expect(pod.nodeSelector).toEqual({ 'nvidia.com/gpu.present': 'true' });
-    expect(pod.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+    expect(pod.tolerations).toContainEqual({
+      key: 'nvidia.com/gpu',
+      operator: 'Exists',
+      effect: 'NoSchedule',
+    });
     expect(pod.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
     expect(pod.containers[0].image).toBe('registry.example.com/fusion-trainer:0.1.0');
-    expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'distillation-data' } });
+    expect(pod.volumes).toContainEqual({
+      name: 'data',
+      persistentVolumeClaim: { claimName: 'distillation-data' },
+    });
   });
 
   it('lets the distillation service create trainer Jobs: own ServiceAccount, a Role on jobs.batch, dataset PVC, cluster CA', () => {
@@ -368,19 +520,33 @@ describe('helm chart: GPU, monitoring and tracing switched on', () => {
       rules: [{ apiGroups: ['batch'], resources: ['jobs'], verbs: ['create', 'get', 'list'] }],
     });
     expect(find(objs, 'RoleBinding', 'ff-fusionfactory-distillation-jobs')).toMatchObject({
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'ff-fusionfactory-distillation-jobs' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'Role',
+        name: 'ff-fusionfactory-distillation-jobs',
+      },
       subjects: [{ kind: 'ServiceAccount', name: 'ff-fusionfactory-distillation', namespace: 'fusion' }],
     });
     const pvc = find(objs, 'PersistentVolumeClaim', 'ff-fusionfactory-distillation-datasets');
     expect(pvc.metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
-    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteMany'], storageClassName: 'nfs-client', resources: { requests: { storage: '100Gi' } } });
+    expect(pvc.spec).toEqual({
+      accessModes: ['ReadWriteMany'],
+      storageClassName: 'nfs-client',
+      resources: { requests: { storage: '100Gi' } },
+    });
 
     const pod = find(objs, 'Deployment', 'ff-fusionfactory-distillation').spec.template.spec;
     expect(pod.serviceAccountName).toBe('ff-fusionfactory-distillation');
     expect(pod.automountServiceAccountToken).toBe(true);
-    expect(pod.volumes).toContainEqual({ name: 'datasets', persistentVolumeClaim: { claimName: 'ff-fusionfactory-distillation-datasets' } });
+    expect(pod.volumes).toContainEqual({
+      name: 'datasets',
+      persistentVolumeClaim: { claimName: 'ff-fusionfactory-distillation-datasets' },
+    });
     const env = envOf(objs, 'distillation');
-    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'datasets', mountPath: env['DISTILLATION_DATASET_DIR'] });
+    expect(pod.containers[0].volumeMounts).toContainEqual({
+      name: 'datasets',
+      mountPath: env['DISTILLATION_DATASET_DIR'],
+    });
     expect(env).toMatchObject({
       DISTILLATION_JOB_RUNNER: 'kubernetes',
       DISTILLATION_DATASET_PVC: 'ff-fusionfactory-distillation-datasets',
@@ -395,7 +561,9 @@ describe('helm chart: GPU, monitoring and tracing switched on', () => {
       { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' },
     ]);
     // The other services keep the token-less shared account.
-    expect(find(objs, 'Deployment', 'ff-fusionfactory-routing').spec.template.spec.serviceAccountName).toBe('ff-fusionfactory');
+    expect(find(objs, 'Deployment', 'ff-fusionfactory-routing').spec.template.spec.serviceAccountName).toBe(
+      'ff-fusionfactory',
+    );
     // What the service builds its trainer Jobs from.
     const { options } = startUpConfig(objs, 'distillation');
     expect(options).toMatchObject({
@@ -420,7 +588,9 @@ describe('helm chart: GPU, monitoring and tracing switched on', () => {
     expect(vllm.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
     expect(vllm.containers[0].args.slice(0, 2)).toEqual(['--model', 'Qwen/Qwen2.5-7B-Instruct']);
     expect(find(objs, 'Service', 'ff-fusionfactory-vllm').spec.ports[0].port).toBe(8000);
-    const backends = JSON.parse(find(objs, 'ConfigMap', 'ff-fusionfactory-backends').data?.['backends.json'] ?? '[]');
+    const backends = JSON.parse(
+      find(objs, 'ConfigMap', 'ff-fusionfactory-backends').data?.['backends.json'] ?? '[]',
+    );
     expect(backends.map((b: { name: string; endpoint: string }) => [b.name, b.endpoint])).toEqual([
       ['gpt-4o-mini', 'https://api.openai.com/v1'],
       ['vllm-ff', 'http://ff-fusionfactory-vllm:8000/v1'],
@@ -430,8 +600,12 @@ describe('helm chart: GPU, monitoring and tracing switched on', () => {
   it('scrapes /metrics with a ServiceMonitor and exports traces over OTLP', () => {
     const sm = find(objs, 'ServiceMonitor', 'ff-fusionfactory');
     expect(sm.metadata.labels?.['release']).toBe('kube-prometheus-stack');
-    expect(sm.spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }]);
-    expect(find(objs, 'ConfigMap', 'ff-fusionfactory-env').data?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://jaeger-collector:4318');
+    expect(sm.spec.endpoints).toEqual([
+      { port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' },
+    ]);
+    expect(find(objs, 'ConfigMap', 'ff-fusionfactory-env').data?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe(
+      'http://jaeger-collector:4318',
+    );
     const c = find(objs, 'Deployment', 'ff-fusionfactory-routing').spec.template.spec.containers[0];
     expect(c.envFrom).toContainEqual({ secretRef: { name: 'llm-api-keys' } });
   });

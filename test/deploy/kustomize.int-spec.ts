@@ -38,7 +38,9 @@ function deployment(objs: K8sObject[], name: string): K8sObject {
 }
 
 beforeAll(() => {
-  const res = spawnSync('bash', [resolve(REPO_ROOT, 'scripts/infra/kustomize.sh'), 'path'], { encoding: 'utf8' });
+  const res = spawnSync('bash', [resolve(REPO_ROOT, 'scripts/infra/kustomize.sh'), 'path'], {
+    encoding: 'utf8',
+  });
   if (res.status !== 0 || !res.stdout.trim()) {
     throw new Error(
       `kustomize is needed for the k8s overlay tests and was not found (${res.stderr.trim()}). ` +
@@ -56,10 +58,19 @@ describe('k8s/overlays/dev', () => {
       const d = deployment(objs, `fusion-${s}`);
       expect(d.spec.replicas).toBe(1);
       expect(d.spec.template.spec.containers[0].image).toBe('fusionfactory:dev');
-      expect(d.spec.template.spec.containers[0].args).toEqual(['node', '-r', '@swc-node/register', `apps/${s}/src/main.ts`]);
+      expect(d.spec.template.spec.containers[0].args).toEqual([
+        'node',
+        '-r',
+        '@swc-node/register',
+        `apps/${s}/src/main.ts`,
+      ]);
     }
     expect(byKind(objs, 'HorizontalPodAutoscaler')).toHaveLength(0);
-    expect(byKind(objs, 'StatefulSet').map((o) => o.metadata.name).sort()).toEqual(['kafka', 'postgres']);
+    expect(
+      byKind(objs, 'StatefulSet')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['kafka', 'postgres']);
     const env = byKind(objs, 'ConfigMap').find((o) => o.metadata.name.startsWith('fusion-env-'));
     expect(env?.data).toMatchObject({
       FUSION_MODE: 'distributed',
@@ -88,9 +99,15 @@ describe('k8s/overlays/prod', () => {
     expect(routing.spec).not.toHaveProperty('replicas');
     expect(routing.spec.template.spec.topologySpreadConstraints).toHaveLength(2);
     const hpa = byKind(objs, 'HorizontalPodAutoscaler')[0];
-    expect(hpa?.spec).toMatchObject({ minReplicas: 3, maxReplicas: 20, scaleTargetRef: { name: 'fusion-routing' } });
+    expect(hpa?.spec).toMatchObject({
+      minReplicas: 3,
+      maxReplicas: 20,
+      scaleTargetRef: { name: 'fusion-routing' },
+    });
     expect(byKind(objs, 'PodDisruptionBudget')).toHaveLength(5);
-    const db = routing.spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'DATABASE_URL');
+    const db = routing.spec.template.spec.containers[0].env.find(
+      (e: { name: string }) => e.name === 'DATABASE_URL',
+    );
     expect(db.valueFrom.secretKeyRef).toEqual({ name: 'fusion-database', key: 'DATABASE_URL' });
     for (const s of SERVICES) {
       const c = deployment(objs, `fusion-${s}`).spec.template.spec.containers[0];
@@ -136,13 +153,18 @@ describe('k8s/components (GPU)', () => {
     expect(pod.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
     expect(pod.containers[0].envFrom[0].configMapRef.name).toMatch(/^fusion-env-[a-z0-9]+$/);
     const vllm = deployment(objs, 'vllm').spec.template.spec;
-    expect(vllm.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+    expect(vllm.tolerations).toContainEqual({
+      key: 'nvidia.com/gpu',
+      operator: 'Exists',
+      effect: 'NoSchedule',
+    });
     expect(vllm.containers[0].resources.limits['nvidia.com/gpu']).toBe(1);
   });
 
   it('lets the distillation service create trainer Jobs: ServiceAccount, Role on jobs.batch, dataset PVC, cluster CA', () => {
     const objs = buildWithComponents(['k8s/components/distillation-jobs']);
-    const find = (kind: string, name: string): K8sObject & Record<string, any> => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const find = (kind: string, name: string): K8sObject & Record<string, any> => {
+      // eslint-disable-line @typescript-eslint/no-explicit-any
       const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
       if (!o) throw new Error(`no ${kind} ${name}`);
       return o;
@@ -153,7 +175,9 @@ describe('k8s/components (GPU)', () => {
     expect(find('RoleBinding', 'fusion-distillation-jobs')['subjects']).toEqual([
       { kind: 'ServiceAccount', name: 'fusion-distillation', namespace: 'gpu-test' },
     ]);
-    expect(find('PersistentVolumeClaim', 'fusion-distillation-datasets').spec.accessModes).toEqual(['ReadWriteMany']);
+    expect(find('PersistentVolumeClaim', 'fusion-distillation-datasets').spec.accessModes).toEqual([
+      'ReadWriteMany',
+    ]);
     const pod = deployment(objs, 'fusion-distillation').spec.template.spec;
     expect(pod.serviceAccountName).toBe('fusion-distillation');
     expect(pod.automountServiceAccountToken).toBe(true);
@@ -164,7 +188,12 @@ describe('k8s/components (GPU)', () => {
     });
     const c = pod.containers[0];
     expect(c.volumeMounts).toContainEqual({ name: 'datasets', mountPath: '/var/lib/fusion/datasets' });
-    const env = Object.fromEntries(c.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [e.name, e.value ?? e.valueFrom]));
+    const env = Object.fromEntries(
+      c.env.map((e: { name: string; value?: string; valueFrom?: unknown }) => [
+        e.name,
+        e.value ?? e.valueFrom,
+      ]),
+    );
     expect(env).toMatchObject({
       DISTILLATION_JOB_RUNNER: 'kubernetes',
       DISTILLATION_DATASET_DIR: '/var/lib/fusion/datasets',

@@ -59,7 +59,11 @@ describe('ingestion e2e: 10,000 records over gRPC into the distributed deploymen
       KAFKA_BROKERS: infra.kafkaBrokers,
       KAFKA_NAMESPACE: namespace,
     });
-    client = createGrpcClient(ingestion.grpcAddress, 'fusion/ingestion/v1/ingestion.proto', 'fusion.ingestion.v1.IngestionService');
+    client = createGrpcClient(
+      ingestion.grpcAddress,
+      'fusion/ingestion/v1/ingestion.proto',
+      'fusion.ingestion.v1.IngestionService',
+    );
     bus = new KafkaMessageBus({ brokers: infra.kafkaBrokers.split(','), clientId: 'e2e-reader', namespace });
     await bus.subscribe({
       groupId: `e2e-ingest-reader-${Date.now()}`,
@@ -97,7 +101,7 @@ describe('ingestion e2e: 10,000 records over gRPC into the distributed deploymen
 
     const resend = function* (): Generator<{ records: Record<string, unknown>[] }> {
       for (let i = 0; i < RESENT; i += BATCH) {
-        yield { records: Array.from({ length: BATCH }, (_, k) => makeRecord((i + k) * 7 % TOTAL)) };
+        yield { records: Array.from({ length: BATCH }, (_, k) => makeRecord(((i + k) * 7) % TOTAL)) };
       }
     };
     const second = await clientStream<unknown, { accepted: number; duplicates: number; rejected: number }>(
@@ -111,11 +115,10 @@ describe('ingestion e2e: 10,000 records over gRPC into the distributed deploymen
     let token = '';
     let total = 0;
     do {
-      const page = await unary<unknown, { records: Record<string, unknown>[]; nextPageToken: string; total: number }>(
-        client,
-        'ListLogs',
-        { tenant: TENANT, pageSize: 2000, pageToken: token },
-      );
+      const page = await unary<
+        unknown,
+        { records: Record<string, unknown>[]; nextPageToken: string; total: number }
+      >(client, 'ListLogs', { tenant: TENANT, pageSize: 2000, pageToken: token });
       total = page.total;
       for (const r of page.records) {
         const i = Number(String(r['recordId']).slice('e2e-'.length));

@@ -25,13 +25,23 @@ describe('npm start: the main job on the embedded default (no Kafka, no Postgres
   beforeAll(async () => {
     const grpcPort = await freePort();
     const httpPort = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, FUSION_DATA_DIR: dataDir, GRPC_PORT: String(grpcPort), HTTP_PORT: String(httpPort) };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      FUSION_DATA_DIR: dataDir,
+      GRPC_PORT: String(grpcPort),
+      HTTP_PORT: String(httpPort),
+    };
     // The embedded default must not need the test infrastructure.
     delete env['DATABASE_URL'];
     delete env['KAFKA_BROKERS'];
     delete env['FUSION_MODE'];
     // Its own process group, so Ctrl-C can be sent the way a terminal sends it (to the whole group).
-    child = spawn('npm', ['start'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    child = spawn('npm', ['start'], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     child.once('exit', (code, signal) => {
@@ -41,14 +51,19 @@ describe('npm start: the main job on the embedded default (no Kafka, no Postgres
     const started = Date.now();
     while (!SERVING.test(out)) {
       if (exitCode !== undefined) throw new Error(`npm start exited (${exitCode}) before serving:\n${out}`);
-      if (Date.now() - started > 180_000) throw new Error(`npm start did not reach "serving" within 3 minutes:\n${out}`);
+      if (Date.now() - started > 180_000)
+        throw new Error(`npm start did not reach "serving" within 3 minutes:\n${out}`);
       await new Promise((r) => setTimeout(r, 250));
     }
     const m = SERVING.exec(out) as RegExpExecArray;
     grpcAddress = m[1] as string;
     httpUrl = m[2] as string;
     readySeconds = Number(m[3]);
-    routing = createGrpcClient(grpcAddress, 'fusion/routing/v1/routing.proto', 'fusion.routing.v1.RoutingService');
+    routing = createGrpcClient(
+      grpcAddress,
+      'fusion/routing/v1/routing.proto',
+      'fusion.routing.v1.RoutingService',
+    );
   });
 
   afterAll(() => {
@@ -60,7 +75,8 @@ describe('npm start: the main job on the embedded default (no Kafka, no Postgres
   it('reaches "serving" within 3 minutes, after printing best single vs champion per scenario (synthetic demo logs)', () => {
     expect(readySeconds).toBeLessThan(180);
     expect(out).toContain('SYNTHETIC demo logs');
-    for (const scenario of ['performance_first', 'balance', 'cost_first']) expect(out).toMatch(new RegExp(`^${scenario}\\s`, 'm'));
+    for (const scenario of ['performance_first', 'balance', 'cost_first'])
+      expect(out).toMatch(new RegExp(`^${scenario}\\s`, 'm'));
     expect(out).toMatch(/best single model .* champion router/);
     expect(out).toMatch(/Champion router: \w+ v\d+ \(trained and promoted now\)/);
     expect(out).toContain('grpcurl -plaintext');
@@ -82,11 +98,23 @@ describe('npm start: the main job on the embedded default (no Kafka, no Postgres
   });
 
   it('routes a query over gRPC RouteQuery (decide) with the promoted champion', async () => {
-    const res = await unary<unknown, { decision: { chosen: string; ranked: unknown[]; routerId: string; routerVersion: number; fallbackToBestSingle: boolean; reason: string } }>(
-      routing,
-      'RouteQuery',
-      { query: 'A demo shop has 8 crates with 11 items each and sells 15 items. How many items are left?', policy: { scenario: 'balance' }, mode: 1 },
-    );
+    const res = await unary<
+      unknown,
+      {
+        decision: {
+          chosen: string;
+          ranked: unknown[];
+          routerId: string;
+          routerVersion: number;
+          fallbackToBestSingle: boolean;
+          reason: string;
+        };
+      }
+    >(routing, 'RouteQuery', {
+      query: 'A demo shop has 8 crates with 11 items each and sells 15 items. How many items are left?',
+      policy: { scenario: 'balance' },
+      mode: 1,
+    });
     expect(res.decision.chosen).not.toBe('');
     expect(res.decision.ranked.length).toBeGreaterThan(1);
     expect(res.decision.routerVersion).toBeGreaterThanOrEqual(1);
@@ -98,7 +126,10 @@ describe('npm start: the main job on the embedded default (no Kafka, no Postgres
     const query = /"content": "(.*?)"\}\]\}'/.exec(out)?.[1];
     expect(query).toBeTruthy();
     const client = new OpenAI({ baseURL: `${httpUrl}/v1`, apiKey: 'unused' });
-    const completion = await client.chat.completions.create({ model: 'fusion/auto', messages: [{ role: 'user', content: query as string }] });
+    const completion = await client.chat.completions.create({
+      model: 'fusion/auto',
+      messages: [{ role: 'user', content: query as string }],
+    });
     expect(completion.choices[0]?.message.content).toMatch(/answer/i);
     expect(completion.model).not.toBe('fusion/auto');
     const models = await client.models.list();

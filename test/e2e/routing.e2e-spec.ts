@@ -27,7 +27,12 @@ const VOCAB: Record<string, string[]> = {
   sql: ['select', 'join', 'table', 'index', 'groupby', 'schema', 'column', 'transaction'],
 };
 const RIGHT: Record<string, string> = { math: 'model-a', code: 'model-b', sql: 'model-c' };
-const COST: Record<string, number> = { 'model-a': 0.001, 'model-b': 0.001, 'model-c': 0.0002, 'model-d': 0.01 };
+const COST: Record<string, number> = {
+  'model-a': 0.001,
+  'model-b': 0.001,
+  'model-c': 0.0002,
+  'model-d': 0.01,
+};
 const MODELS = Object.keys(COST);
 // Kafka topics outlive test databases: a tenant of its own keeps other runs' logs out of this one.
 const TENANT = `e2e-routing-${Date.now().toString(36)}`;
@@ -80,23 +85,46 @@ describe('routing e2e: RouteQuery, execution with fallback, log-back, and gated 
   const send = async (records: Record<string, unknown>[]): Promise<void> => {
     const batches = [];
     for (let i = 0; i < records.length; i += 200) batches.push({ records: records.slice(i, i + 200) });
-    const res = await clientStream<unknown, { accepted: number; rejected: number }>(ingest, 'IngestLogs', batches);
+    const res = await clientStream<unknown, { accepted: number; rejected: number }>(
+      ingest,
+      'IngestLogs',
+      batches,
+    );
     expect(res).toMatchObject({ accepted: records.length, rejected: 0 });
   };
   const listRouters = (): Promise<{ routers: RouterVersionMsg[]; champion?: RouterVersionMsg }> =>
     unary(routing, 'ListRouters', { tenant: TENANT });
-  const decide = (q: string): Promise<{ decision: { chosen: string; ranked: { candidate: string }[]; routerVersion: number; reason: string } }> =>
-    unary(routing, 'RouteQuery', { tenant: TENANT, query: q, policy: { scenario: 'balance' }, mode: 1 });
+  const decide = (
+    q: string,
+  ): Promise<{
+    decision: { chosen: string; ranked: { candidate: string }[]; routerVersion: number; reason: string };
+  }> => unary(routing, 'RouteQuery', { tenant: TENANT, query: q, policy: { scenario: 'balance' }, mode: 1 });
 
   beforeAll(async () => {
     const infra = getInfra();
     db = await createTestDatabase('e2e_routing');
     fake = await startFakeOpenAi({
       scripts: {
-        'model-a': { kind: 'reply', text: 'model-a says: the integral is 42', usage: { promptTokens: 30, completionTokens: 9 } },
-        'model-b': { kind: 'reply', text: 'model-b says: def f(): return 42', usage: { promptTokens: 30, completionTokens: 11 } },
-        'model-c': { kind: 'reply', text: 'model-c says: SELECT 42', usage: { promptTokens: 30, completionTokens: 5 } },
-        'model-d': { kind: 'reply', text: 'model-d says: 42', usage: { promptTokens: 30, completionTokens: 4 } },
+        'model-a': {
+          kind: 'reply',
+          text: 'model-a says: the integral is 42',
+          usage: { promptTokens: 30, completionTokens: 9 },
+        },
+        'model-b': {
+          kind: 'reply',
+          text: 'model-b says: def f(): return 42',
+          usage: { promptTokens: 30, completionTokens: 11 },
+        },
+        'model-c': {
+          kind: 'reply',
+          text: 'model-c says: SELECT 42',
+          usage: { promptTokens: 30, completionTokens: 5 },
+        },
+        'model-d': {
+          kind: 'reply',
+          text: 'model-d says: 42',
+          usage: { promptTokens: 30, completionTokens: 4 },
+        },
       },
     });
     const dir = mkdtempSync(join(tmpdir(), 'fusion-backends-'));
@@ -128,8 +156,16 @@ describe('routing e2e: RouteQuery, execution with fallback, log-back, and gated 
       ROUTER_KINDS: 'knn,linear',
       ROUTING_ATTEMPT_TIMEOUT_MS: '2000',
     });
-    ingest = createGrpcClient(ingestion.grpcAddress, 'fusion/ingestion/v1/ingestion.proto', 'fusion.ingestion.v1.IngestionService');
-    routing = createGrpcClient(routingProc.grpcAddress, 'fusion/routing/v1/routing.proto', 'fusion.routing.v1.RoutingService');
+    ingest = createGrpcClient(
+      ingestion.grpcAddress,
+      'fusion/ingestion/v1/ingestion.proto',
+      'fusion.ingestion.v1.IngestionService',
+    );
+    routing = createGrpcClient(
+      routingProc.grpcAddress,
+      'fusion/routing/v1/routing.proto',
+      'fusion.routing.v1.RoutingService',
+    );
   });
 
   afterAll(async () => {
@@ -142,10 +178,15 @@ describe('routing e2e: RouteQuery, execution with fallback, log-back, and gated 
   });
 
   it('before any log: RouteQuery is FAILED_PRECONDITION, and bad policies are INVALID_ARGUMENT naming the field', async () => {
-    await expect(decide('please solve this integral task')).rejects.toMatchObject({ code: status.FAILED_PRECONDITION });
+    await expect(decide('please solve this integral task')).rejects.toMatchObject({
+      code: status.FAILED_PRECONDITION,
+    });
     await expect(
       unary(routing, 'RouteQuery', { tenant: TENANT, query: 'x', policy: { alpha: 0, beta: 0 }, mode: 1 }),
-    ).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: expect.stringMatching(/policy\.(alpha|beta)/) });
+    ).rejects.toMatchObject({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringMatching(/policy\.(alpha|beta)/),
+    });
     await expect(unary(routing, 'RouteQuery', { tenant: TENANT, query: '', mode: 1 })).rejects.toMatchObject({
       code: status.INVALID_ARGUMENT,
       details: expect.stringMatching(/query/),
@@ -158,15 +199,33 @@ describe('routing e2e: RouteQuery, execution with fallback, log-back, and gated 
     const res = await decide(`please solve this integral derivative equation prime matrix limit task`);
     expect(res.decision.chosen).toBe('model-a');
     expect(res.decision.routerVersion).toBe(1);
-    expect((await decide('please write this python function loop compile array class task')).decision.chosen).toBe('model-b');
+    expect(
+      (await decide('please write this python function loop compile array class task')).decision.chosen,
+    ).toBe('model-b');
   });
 
   it('executes: the chosen backend answers over HTTP, and the request is logged back into ingestion', async () => {
-    const res = await unary<unknown, {
-      decision: { chosen: string };
-      completion: { text: string; servedBy: string; inputTokens: number; outputTokens: number; costUsd: number; latencyMs: number; loggedRecordId: string };
-      attempts: { candidate: string; ok: boolean }[];
-    }>(routing, 'RouteQuery', { tenant: TENANT, query: 'please write this python recursion pointer class loop task', policy: { scenario: 'balance' }, mode: 2 });
+    const res = await unary<
+      unknown,
+      {
+        decision: { chosen: string };
+        completion: {
+          text: string;
+          servedBy: string;
+          inputTokens: number;
+          outputTokens: number;
+          costUsd: number;
+          latencyMs: number;
+          loggedRecordId: string;
+        };
+        attempts: { candidate: string; ok: boolean }[];
+      }
+    >(routing, 'RouteQuery', {
+      tenant: TENANT,
+      query: 'please write this python recursion pointer class loop task',
+      policy: { scenario: 'balance' },
+      mode: 2,
+    });
     expect(res.completion.text).toBe('model-b says: def f(): return 42');
     expect(res.completion).toMatchObject({ servedBy: 'model-b', inputTokens: 30, outputTokens: 11 });
     expect(res.completion.costUsd).toBeGreaterThan(0);
@@ -176,10 +235,14 @@ describe('routing e2e: RouteQuery, execution with fallback, log-back, and gated 
     let logged: { record: { llm: string; response: string; query: string } } | undefined;
     await waitFor(
       async () => {
-        logged = await unary<unknown, { record: { llm: string; response: string; query: string } }>(ingest, 'GetLog', {
-          tenant: TENANT,
-          recordId: res.completion.loggedRecordId,
-        }).catch(() => undefined);
+        logged = await unary<unknown, { record: { llm: string; response: string; query: string } }>(
+          ingest,
+          'GetLog',
+          {
+            tenant: TENANT,
+            recordId: res.completion.loggedRecordId,
+          },
+        ).catch(() => undefined);
         return logged !== undefined;
       },
       60_000,
@@ -190,11 +253,18 @@ describe('routing e2e: RouteQuery, execution with fallback, log-back, and gated 
 
   it('falls back down the ranked list when the chosen backend fails, reporting every attempt', async () => {
     fake.script('model-a', { kind: 'always_fail', status: 500, message: 'GPU node drained' });
-    const res = await unary<unknown, { completion: { servedBy: string; text: string }; attempts: { candidate: string; ok: boolean; error: string }[] }>(
-      routing,
-      'RouteQuery',
-      { tenant: TENANT, query: 'please solve this integral theorem polynomial limit prime task', policy: { scenario: 'balance' }, mode: 2 },
-    );
+    const res = await unary<
+      unknown,
+      {
+        completion: { servedBy: string; text: string };
+        attempts: { candidate: string; ok: boolean; error: string }[];
+      }
+    >(routing, 'RouteQuery', {
+      tenant: TENANT,
+      query: 'please solve this integral theorem polynomial limit prime task',
+      policy: { scenario: 'balance' },
+      mode: 2,
+    });
     expect(res.attempts[0]).toMatchObject({ candidate: 'model-a', ok: false });
     expect(res.attempts[0]?.error).toMatch(/500|server_error/);
     expect(res.attempts.at(-1)?.ok).toBe(true);
@@ -205,12 +275,18 @@ describe('routing e2e: RouteQuery, execution with fallback, log-back, and gated 
     // v1 never saw SQL queries; the new logs say model-c (the cheapest) is the one that answers them.
     await send(logs('p2', ['sql'], 40, 2));
     await waitFor(async () => (await listRouters()).champion?.version === 2, 120_000, 'v2 promoted');
-    expect((await decide('please solve this select join table index groupby schema task')).decision.chosen).toBe('model-c');
+    expect(
+      (await decide('please solve this select join table index groupby schema task')).decision.chosen,
+    ).toBe('model-c');
   });
 
   it('a retrain on more logs of the same kind cannot beat the champion and is rejected (gate fails)', async () => {
     await send(logs('p3', ['math', 'code', 'sql'], 15, 3));
-    await waitFor(async () => (await listRouters()).routers.some((r) => r.version === 3), 120_000, 'v3 registered');
+    await waitFor(
+      async () => (await listRouters()).routers.some((r) => r.version === 3),
+      120_000,
+      'v3 registered',
+    );
     const after = await listRouters();
     expect(after.champion?.version).toBe(2);
     expect(after.routers.find((r) => r.version === 3)?.status).toBe('rejected');

@@ -22,12 +22,21 @@ interface IngestResponse {
 }
 
 /** IngestLogs is client-streaming; shared/transport's clientStream sends no metadata, so call grpc-js directly. */
-function ingestWithMetadata(client: Client, metadata: Metadata, records: Record<string, unknown>[]): Promise<IngestResponse> {
+function ingestWithMetadata(
+  client: Client,
+  metadata: Metadata,
+  records: Record<string, unknown>[],
+): Promise<IngestResponse> {
   return new Promise((resolve, reject) => {
-    const method = (client as unknown as Record<string, (...a: unknown[]) => NodeJS.WritableStream>)['IngestLogs'];
+    const method = (client as unknown as Record<string, (...a: unknown[]) => NodeJS.WritableStream>)[
+      'IngestLogs'
+    ];
     if (!method) return reject(new Error('IngestLogs missing on the client'));
-    const call = method.call(client, metadata, { deadline: Date.now() + 30_000 }, (err: Error | null, res: IngestResponse) =>
-      err ? reject(err) : resolve(res),
+    const call = method.call(
+      client,
+      metadata,
+      { deadline: Date.now() + 30_000 },
+      (err: Error | null, res: IngestResponse) => (err ? reject(err) : resolve(res)),
     ) as NodeJS.WritableStream & { write(m: unknown): boolean };
     call.write({ records });
     call.end();
@@ -59,7 +68,9 @@ function record(attempt: number, i: number): Record<string, unknown> {
 }
 
 function describeSpans(spans: ReceivedSpan[]): string {
-  return spans.map((s) => `${s.serviceName} ${s.traceId}/${s.spanId}<-${s.parentSpanId || '-'} k${s.kind} ${s.name}`).join('\n');
+  return spans
+    .map((s) => `${s.serviceName} ${s.traceId}/${s.spanId}<-${s.parentSpanId || '-'} k${s.kind} ${s.name}`)
+    .join('\n');
 }
 
 describe('tracing e2e: one trace crosses gRPC → ingestion → outbox → Kafka → routing (OTLP/HTTP export)', () => {
@@ -85,7 +96,11 @@ describe('tracing e2e: one trace crosses gRPC → ingestion → outbox → Kafka
       startServiceProcess('ingestion', env),
       startServiceProcess('routing', env),
     ]);
-    client = createGrpcClient(ingestion.grpcAddress, 'fusion/ingestion/v1/ingestion.proto', 'fusion.ingestion.v1.IngestionService');
+    client = createGrpcClient(
+      ingestion.grpcAddress,
+      'fusion/ingestion/v1/ingestion.proto',
+      'fusion.ingestion.v1.IngestionService',
+    );
   });
 
   afterAll(async () => {
@@ -101,7 +116,12 @@ describe('tracing e2e: one trace crosses gRPC → ingestion → outbox → Kafka
     let callerSpanId = '';
     const ours = (): ReceivedSpan[] => receiver.trace(traceId);
     const serverSpan = (): ReceivedSpan | undefined =>
-      ours().find((s) => s.serviceName === 'fusion-ingestion' && s.kind === SPAN_KIND.server && s.name.endsWith('/IngestLogs'));
+      ours().find(
+        (s) =>
+          s.serviceName === 'fusion-ingestion' &&
+          s.kind === SPAN_KIND.server &&
+          s.name.endsWith('/IngestLogs'),
+      );
     const consumerSpans = (): ReceivedSpan[] =>
       ours().filter((s) => s.serviceName === 'fusion-routing' && s.kind === SPAN_KIND.consumer);
     const misses: string[] = [];
@@ -119,7 +139,9 @@ describe('tracing e2e: one trace crosses gRPC → ingestion → outbox → Kafka
       try {
         // The SDK batches spans (500 ms); the consumer span ends after routing's inbox transaction commits.
         await waitFor(
-          () => serverSpan() !== undefined && consumerSpans().some((c) => ours().some((s) => s.parentSpanId === c.spanId)),
+          () =>
+            serverSpan() !== undefined &&
+            consumerSpans().some((c) => ours().some((s) => s.parentSpanId === c.spanId)),
           20_000,
           'ingestion’s server span and routing’s consumer span (with its DB children) in our trace',
           100,
@@ -145,16 +167,22 @@ describe('tracing e2e: one trace crosses gRPC → ingestion → outbox → Kafka
 
     // gRPC → ingestion: the server span is a child of the caller's span from the traceparent header.
     const server = serverSpan() as ReceivedSpan;
-    expect(server).toMatchObject({ parentSpanId: callerSpanId, name: 'grpc.fusion.ingestion.v1.IngestionService/IngestLogs' });
+    expect(server).toMatchObject({
+      parentSpanId: callerSpanId,
+      name: 'grpc.fusion.ingestion.v1.IngestionService/IngestLogs',
+    });
     expect(server.attributes['rpc.grpc.status_code']).toBe(0);
 
     // ingestion → event store/outbox: its PostgreSQL spans hang under the server span, the event insert among them.
     const ingestionDb = spans.filter(
-      (s) => s.serviceName === 'fusion-ingestion' && s.kind === SPAN_KIND.client && s.name.startsWith('pg.query'),
+      (s) =>
+        s.serviceName === 'fusion-ingestion' && s.kind === SPAN_KIND.client && s.name.startsWith('pg.query'),
     );
     expect(ingestionDb.length).toBeGreaterThan(0);
     for (const s of ingestionDb) expect(ancestors(s)).toContain(server);
-    const statements = ingestionDb.map((s) => String(s.attributes['db.statement'] ?? s.attributes['db.query.text'] ?? ''));
+    const statements = ingestionDb.map((s) =>
+      String(s.attributes['db.statement'] ?? s.attributes['db.query.text'] ?? ''),
+    );
     expect(statements.some((q) => /INSERT INTO "?events"?/i.test(q))).toBe(true);
     expect(statements.some((q) => /INSERT INTO "?outbox"?/i.test(q))).toBe(true);
 
@@ -178,7 +206,12 @@ describe('tracing e2e: one trace crosses gRPC → ingestion → outbox → Kafka
     expect(routingDb.some((s) => consumers.some((c) => ancestors(s).includes(c)))).toBe(true);
 
     // Logs → trace: ingestion's JSON request log line for this call carries our trace id.
-    await waitFor(() => requestLogLines(ingestion.logFile, traceId).length > 0, 5_000, 'ingestion’s request log line', 100);
+    await waitFor(
+      () => requestLogLines(ingestion.logFile, traceId).length > 0,
+      5_000,
+      'ingestion’s request log line',
+      100,
+    );
     const lines = requestLogLines(ingestion.logFile, traceId);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({

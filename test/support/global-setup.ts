@@ -55,8 +55,12 @@ export default async function setup(): Promise<() => Promise<void>> {
     databaseUrl: process.env['DATABASE_URL'] || undefined,
   };
   const [kafka, postgres] = await Promise.allSettled([
-    fromEnv.kafkaBrokers ? Promise.resolve({ value: fromEnv.kafkaBrokers, startedHere: false }) : ensure('kafka', 'KAFKA_BROKERS'),
-    fromEnv.databaseUrl ? Promise.resolve({ value: fromEnv.databaseUrl, startedHere: false }) : ensure('postgres', 'DATABASE_URL'),
+    fromEnv.kafkaBrokers
+      ? Promise.resolve({ value: fromEnv.kafkaBrokers, startedHere: false })
+      : ensure('kafka', 'KAFKA_BROKERS'),
+    fromEnv.databaseUrl
+      ? Promise.resolve({ value: fromEnv.databaseUrl, startedHere: false })
+      : ensure('postgres', 'DATABASE_URL'),
   ]);
   if (kafka.status === 'fulfilled' && kafka.value.startedHere) started.push('kafka');
   if (postgres.status === 'fulfilled' && postgres.value.startedHere) started.push('postgres');

@@ -39,7 +39,11 @@ describe('test infrastructure (real PostgreSQL)', () => {
     leaked.on('error', () => undefined);
     await a.drop();
     await a.drop();
-    const left = await query<{ n: number }>(getInfra().databaseUrl, 'SELECT count(*)::int AS n FROM pg_database WHERE datname = $1', [a.name]);
+    const left = await query<{ n: number }>(
+      getInfra().databaseUrl,
+      'SELECT count(*)::int AS n FROM pg_database WHERE datname = $1',
+      [a.name],
+    );
     expect(left[0]?.n).toBe(0);
     await leaked.end().catch(() => undefined);
   });
@@ -51,7 +55,11 @@ describe('test infrastructure (real PostgreSQL)', () => {
 
 describe('test infrastructure (real Kafka)', () => {
   it('round-trips a keyed message through an auto-created 3-partition topic', async () => {
-    const kafka = new Kafka({ clientId: 'infra-int-spec', brokers: [getInfra().kafkaBrokers], logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({
+      clientId: 'infra-int-spec',
+      brokers: [getInfra().kafkaBrokers],
+      logLevel: logLevel.NOTHING,
+    });
     const topic = `fusion.infra.check.v1.${Date.now()}`;
     const producer = kafka.producer({ allowAutoTopicCreation: true });
     await producer.connect();

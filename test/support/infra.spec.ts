@@ -35,14 +35,20 @@ describe('getInfra', () => {
   });
 
   it('given only the file from global-setup, when asked, then returns its values', () => {
-    writeFileSync(infraFilePath(), JSON.stringify({ kafkaBrokers: 'h:9', databaseUrl: 'postgres://x@h:5/f' }));
+    writeFileSync(
+      infraFilePath(),
+      JSON.stringify({ kafkaBrokers: 'h:9', databaseUrl: 'postgres://x@h:5/f' }),
+    );
     expect(infraFilePath()).toBe(join(dir, 'infra.json'));
     expect(getInfra()).toEqual({ kafkaBrokers: 'h:9', databaseUrl: 'postgres://x@h:5/f' });
   });
 
   it('given one env var and the file, when asked, then the env var wins for its key', () => {
     process.env['KAFKA_BROKERS'] = 'env:1';
-    writeFileSync(infraFilePath(), JSON.stringify({ kafkaBrokers: 'file:9', databaseUrl: 'postgres://x@h:5/f' }));
+    writeFileSync(
+      infraFilePath(),
+      JSON.stringify({ kafkaBrokers: 'file:9', databaseUrl: 'postgres://x@h:5/f' }),
+    );
     expect(getInfra()).toEqual({ kafkaBrokers: 'env:1', databaseUrl: 'postgres://x@h:5/f' });
   });
 
@@ -63,7 +69,9 @@ describe('getInfra', () => {
 
 describe('parseEnvLines', () => {
   it('keeps KEY=value lines and ignores log noise', () => {
-    const out = parseEnvLines('[kafka] ready\nKAFKA_BROKERS=127.0.0.1:9092\n  DATABASE_URL=postgres://a@b:1/c?x=1\nnot a line\n');
+    const out = parseEnvLines(
+      '[kafka] ready\nKAFKA_BROKERS=127.0.0.1:9092\n  DATABASE_URL=postgres://a@b:1/c?x=1\nnot a line\n',
+    );
     expect(out).toEqual({ KAFKA_BROKERS: '127.0.0.1:9092', DATABASE_URL: 'postgres://a@b:1/c?x=1' });
   });
 });

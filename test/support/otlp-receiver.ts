@@ -91,7 +91,11 @@ function hexId(id: string | undefined, bytes: number): string {
 
 /** Flattens an ExportTraceServiceRequest; throws naming the malformed part. */
 export function parseOtlpJson(body: unknown): ReceivedSpan[] {
-  if (typeof body !== 'object' || body === null || !Array.isArray((body as ExportTraceServiceRequest).resourceSpans)) {
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    !Array.isArray((body as ExportTraceServiceRequest).resourceSpans)
+  ) {
     throw new Error('body is not an ExportTraceServiceRequest: resourceSpans must be an array');
   }
   const out: ReceivedSpan[] = [];
@@ -102,7 +106,8 @@ export function parseOtlpJson(body: unknown): ReceivedSpan[] {
       for (const [j, s] of (ss.spans ?? []).entries()) {
         const traceId = hexId(s.traceId, 16);
         const spanId = hexId(s.spanId, 8);
-        if (!traceId || !spanId) throw new Error(`resourceSpans[${i}] span ${j}: traceId and spanId are required`);
+        if (!traceId || !spanId)
+          throw new Error(`resourceSpans[${i}] span ${j}: traceId and spanId are required`);
         out.push({
           traceId,
           spanId,

@@ -40,19 +40,23 @@ export async function startServiceProcess(
   const log = createWriteStream(logFile);
   // FUSION_NODE_ARGS (in `env`): extra node flags, e.g. `--cpu-prof --cpu-prof-dir=tmp/prof` for profiling.
   const nodeArgs = (env['FUSION_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '-r', '@swc-node/register', `apps/${name}/src/main.ts`], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      GRPC_HOST: '127.0.0.1',
-      HTTP_HOST: '127.0.0.1',
-      GRPC_PORT: String(grpcPort),
-      HTTP_PORT: String(httpPort),
-      LOG_LEVEL: process.env['E2E_LOG_LEVEL'] ?? 'info',
-      ...env,
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '-r', '@swc-node/register', `apps/${name}/src/main.ts`],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        GRPC_HOST: '127.0.0.1',
+        HTTP_HOST: '127.0.0.1',
+        GRPC_PORT: String(grpcPort),
+        HTTP_PORT: String(httpPort),
+        LOG_LEVEL: process.env['E2E_LOG_LEVEL'] ?? 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   let exited: number | null | undefined;
@@ -60,7 +64,8 @@ export async function startServiceProcess(
   const grpcAddress = `127.0.0.1:${grpcPort}`;
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
   for (;;) {
-    if (exited !== undefined) throw new Error(`${name} exited with code ${exited} before serving; see ${logFile}`);
+    if (exited !== undefined)
+      throw new Error(`${name} exited with code ${exited} before serving; see ${logFile}`);
     try {
       if ((await grpcHealthCheck(grpcAddress, '', 2000)) === 'SERVING') break;
     } catch {

@@ -20,8 +20,13 @@ async function main(): Promise<void> {
   let seed: SeedOption = { kind: 'demo' };
   if (env['FUSION_DATA']) {
     const path = resolve(env['FUSION_DATA']);
-    if (!existsSync(path)) fail(`FUSION_DATA=${env['FUSION_DATA']}: no such file or directory; point it at a log file or folder`);
-    seed = { kind: 'path', path, ...(env['FUSION_DATA_FORMAT'] ? { format: env['FUSION_DATA_FORMAT'] } : {}) };
+    if (!existsSync(path))
+      fail(`FUSION_DATA=${env['FUSION_DATA']}: no such file or directory; point it at a log file or folder`);
+    seed = {
+      kind: 'path',
+      path,
+      ...(env['FUSION_DATA_FORMAT'] ? { format: env['FUSION_DATA_FORMAT'] } : {}),
+    };
   }
   const grpcPort = Number(env['GRPC_PORT'] ?? 50051);
   const httpPort = Number(env['HTTP_PORT'] ?? 8080);
@@ -46,7 +51,8 @@ async function main(): Promise<void> {
         bar = new ProgressBar({ label: e.phase, lineIntervalMs: 2000 });
         bars.set(e.phase, bar);
       }
-      if (e.total > 0 && e.done >= e.total) bar.finish(`${e.done}/${e.total}${e.message ? ` ${e.message}` : ''}`);
+      if (e.total > 0 && e.done >= e.total)
+        bar.finish(`${e.done}/${e.total}${e.message ? ` ${e.message}` : ''}`);
       else bar.update(e.done, e.total, e.message ?? '');
     },
   });

@@ -3,5 +3,7 @@ import { startTelemetry } from '@fusion/shared/telemetry';
 
 startTelemetry({
   serviceName: 'fusion-thought',
-  ...(process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] ? { otlpEndpoint: process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] } : {}),
+  ...(process.env['OTEL_EXPORTER_OTLP_ENDPOINT']
+    ? { otlpEndpoint: process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] }
+    : {}),
 });

@@ -7,13 +7,7 @@ export const SPLITS: readonly Split[] = ['train', 'test'];
 
 /** The paper's six task domains (LLMFusionBench, Table 2), plus `general` for open-ended chat. */
 export type TaskDomain =
-  | 'math'
-  | 'code'
-  | 'commonsense'
-  | 'world_knowledge'
-  | 'reading'
-  | 'popular'
-  | 'general';
+  'math' | 'code' | 'commonsense' | 'world_knowledge' | 'reading' | 'popular' | 'general';
 export const TASK_DOMAINS: readonly TaskDomain[] = [
   'math',
   'code',

@@ -44,7 +44,10 @@ export {
   responseJudgedEventId,
   responseScoredEventId,
 } from './application/scoring-pipeline/scoring-events';
-export { DEFAULT_WORKER_SETTINGS, type ScoringWorkerSettings } from './application/scoring-pipeline/scoring-worker';
+export {
+  DEFAULT_WORKER_SETTINGS,
+  type ScoringWorkerSettings,
+} from './application/scoring-pipeline/scoring-worker';
 export * from './application/benchmark-rpc/benchmark-data-source.port';
 export * from './application/benchmark-rpc/strategy-trainer-factory.port';
 export * from './application/benchmark-rpc/run-benchmark-request.handler';

@@ -41,7 +41,7 @@ describe('openSession without --address', () => {
     expect(close).toHaveBeenCalledOnce();
   });
 
-  it("--data-dir memory keeps nothing on disk (as FUSION_DATA_DIR=memory for `npm start`)", async () => {
+  it('--data-dir memory keeps nothing on disk (as FUSION_DATA_DIR=memory for `npm start`)', async () => {
     const { start, seen } = fakeStart();
     await withSession(globals('memory'), async () => undefined, { startEmbedded: start, probeLocal: false });
     expect(seen[0]?.dataDir).toBeUndefined();

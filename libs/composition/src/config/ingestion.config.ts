@@ -2,7 +2,11 @@ import { z } from '@fusion/shared/config';
 import type { IngestionOptions } from '@fusion/ingestion';
 
 const positiveInt = (fallback: number) =>
-  z.coerce.number({ message: 'expected a number' }).int('expected an integer').positive('expected > 0').default(fallback);
+  z.coerce
+    .number({ message: 'expected a number' })
+    .int('expected an integer')
+    .positive('expected > 0')
+    .default(fallback);
 
 /** Ingestion's own variables (the shared ones come from @fusion/shared/config). */
 export const ingestionConfigShape = {
@@ -12,7 +16,12 @@ export const ingestionConfigShape = {
   /** Comma-separated directories ImportDataset may read; unrestricted when unset. */
   INGESTION_IMPORT_ROOTS: z
     .string()
-    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
     .optional(),
   INGESTION_CONSUME_RAW: z.enum(['true', 'false'], { message: "expected 'true' or 'false'" }).default('true'),
 };

@@ -41,8 +41,16 @@ type Clients = Record<'ingestion' | 'evaluation' | 'routing' | 'thought' | 'dist
 
 function clientsFor(address: string): Clients {
   return {
-    ingestion: createGrpcClient(address, 'fusion/ingestion/v1/ingestion.proto', 'fusion.ingestion.v1.IngestionService'),
-    evaluation: createGrpcClient(address, 'fusion/evaluation/v1/evaluation.proto', 'fusion.evaluation.v1.EvaluationService'),
+    ingestion: createGrpcClient(
+      address,
+      'fusion/ingestion/v1/ingestion.proto',
+      'fusion.ingestion.v1.IngestionService',
+    ),
+    evaluation: createGrpcClient(
+      address,
+      'fusion/evaluation/v1/evaluation.proto',
+      'fusion.evaluation.v1.EvaluationService',
+    ),
     routing: createGrpcClient(address, 'fusion/routing/v1/routing.proto', 'fusion.routing.v1.RoutingService'),
     thought: createGrpcClient(address, 'fusion/thought/v1/thought.proto', 'fusion.thought.v1.ThoughtService'),
     distillation: createGrpcClient(
@@ -108,7 +116,12 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
     const ds = running.app.get<DataSource>(DATA_SOURCE);
     const seeded = await seed(clients, tenant, opts.seed ?? { kind: 'demo' }, progress);
     const summary = opts.runPipeline ? await runPipeline(clients, ds, tenant, seeded, progress) : null;
-    return { grpcAddress: address, httpUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${httpPort}`, summary, close };
+    return {
+      grpcAddress: address,
+      httpUrl: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${httpPort}`,
+      summary,
+      close,
+    };
   } catch (err) {
     await close();
     throw err;
@@ -116,7 +129,10 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
 }
 
 async function countLogs(clients: Clients, tenant: string): Promise<number> {
-  const page = await unary<unknown, { total: number }>(clients.ingestion, 'ListLogs', { tenant, pageSize: 1 });
+  const page = await unary<unknown, { total: number }>(clients.ingestion, 'ListLogs', {
+    tenant,
+    pageSize: 1,
+  });
   return Number(page.total);
 }
 
@@ -150,14 +166,23 @@ async function seed(
     if (res.rejected > 0) throw new Error(`demo seed: ${res.rejected} synthetic records were rejected`);
     return 'demo';
   }
-  const messages = await serverStream<unknown, { rowsRead: number; accepted: number; rejected: number; done: boolean }>(
-    clients.ingestion,
-    'ImportDataset',
-    { path: option.path, format: option.format ?? 'auto', tenant, dryRun: false },
-  );
+  const messages = await serverStream<
+    unknown,
+    { rowsRead: number; accepted: number; rejected: number; done: boolean }
+  >(clients.ingestion, 'ImportDataset', {
+    path: option.path,
+    format: option.format ?? 'auto',
+    tenant,
+    dryRun: false,
+  });
   const last = messages[messages.length - 1];
-  progress({ phase: `import ${option.path}`, done: Number(last?.accepted ?? 0), total: Number(last?.rowsRead ?? 0) });
-  if (!last || Number(last.accepted) === 0) throw new Error(`FUSION_DATA=${option.path}: no record could be imported`);
+  progress({
+    phase: `import ${option.path}`,
+    done: Number(last?.accepted ?? 0),
+    total: Number(last?.rowsRead ?? 0),
+  });
+  if (!last || Number(last.accepted) === 0)
+    throw new Error(`FUSION_DATA=${option.path}: no record could be imported`);
   return 'path';
 }
 
@@ -169,7 +194,9 @@ async function waitForProjections(
 ): Promise<number> {
   const total = await countLogs(clients, tenant);
   const count = async (table: string): Promise<number> => {
-    const rows = (await ds.query(`SELECT count(*)::int AS n FROM ${table} WHERE tenant = $1`, [tenant])) as { n: number }[];
+    const rows = (await ds.query(`SELECT count(*)::int AS n FROM ${table} WHERE tenant = $1`, [tenant])) as {
+      n: number;
+    }[];
     return Number(rows[0]?.n ?? 0);
   };
   const tables = ['evaluation_records', 'routing_samples', 'thought_responses', 'distillation_responses'];
@@ -214,26 +241,44 @@ async function runPipeline(
       dataset: null,
       exampleQuery: null,
       backends: 'none',
-      notes: ['the store is empty: import logs (fusion import <file>) and restart, or seed the synthetic demo logs'],
+      notes: [
+        'the store is empty: import logs (fusion import <file>) and restart, or seed the synthetic demo logs',
+      ],
     };
   }
 
   // Router: train when there is no champion yet or the logs grew since it was trained.
-  const listed = await unary<unknown, { champion?: RouterVersionMsg | null }>(clients.routing, 'ListRouters', { tenant });
+  const listed = await unary<unknown, { champion?: RouterVersionMsg | null }>(
+    clients.routing,
+    'ListRouters',
+    { tenant },
+  );
   let champion = listed.champion && listed.champion.routerId ? listed.champion : null;
   let trainedNow = false;
   if (!champion || Number(champion.trainedOnRecords) < records) {
-    progress({ phase: 'train routers', done: 0, total: ROUTER_KINDS.length, message: ROUTER_KINDS.join(', ') });
-    const trained = await unary<unknown, { router?: RouterVersionMsg; promoted: boolean; gateReason: string }>(
-      clients.routing,
-      'TrainRouter',
-      { tenant, promoteIfBetter: true },
-      30 * 60_000,
-    );
+    progress({
+      phase: 'train routers',
+      done: 0,
+      total: ROUTER_KINDS.length,
+      message: ROUTER_KINDS.join(', '),
+    });
+    const trained = await unary<
+      unknown,
+      { router?: RouterVersionMsg; promoted: boolean; gateReason: string }
+    >(clients.routing, 'TrainRouter', { tenant, promoteIfBetter: true }, 30 * 60_000);
     trainedNow = true;
-    progress({ phase: 'train routers', done: ROUTER_KINDS.length, total: ROUTER_KINDS.length, message: trained.gateReason });
+    progress({
+      phase: 'train routers',
+      done: ROUTER_KINDS.length,
+      total: ROUTER_KINDS.length,
+      message: trained.gateReason,
+    });
     if (!trained.promoted) notes.push(`new router version not promoted: ${trained.gateReason}`);
-    const after = await unary<unknown, { champion?: RouterVersionMsg | null }>(clients.routing, 'ListRouters', { tenant });
+    const after = await unary<unknown, { champion?: RouterVersionMsg | null }>(
+      clients.routing,
+      'ListRouters',
+      { tenant },
+    );
     champion = after.champion && after.champion.routerId ? after.champion : null;
   }
 
@@ -248,7 +293,12 @@ async function runPipeline(
       30 * 60_000,
     );
     templates = { count: Number(built.templates), summarizer: built.summarizer };
-    progress({ phase: 'build thought templates', done: 1, total: 1, message: `${built.templates} templates` });
+    progress({
+      phase: 'build thought templates',
+      done: 1,
+      total: 1,
+      message: `${built.templates} templates`,
+    });
   } catch (err) {
     notes.push(`thought templates not built: ${(err as Error).message}`);
   }
@@ -285,13 +335,19 @@ async function runPipeline(
   const final = stream.find((m) => m.done && m.reportJson);
   if (!final) throw new Error('RunBenchmark ended without a report');
   const report = JSON.parse(final.reportJson) as BenchmarkReportJson;
-  const backends = await unary<unknown, { backends: { kind: string }[] }>(clients.routing, 'ListBackends', {});
+  const backends = await unary<unknown, { backends: { kind: string }[] }>(
+    clients.routing,
+    'ListBackends',
+    {},
+  );
   return {
     tenant,
     records,
     seeded,
     synthetic: seeded === 'demo',
-    champion: champion ? { routerId: champion.routerId, version: Number(champion.version), kind: champion.kind } : null,
+    champion: champion
+      ? { routerId: champion.routerId, version: Number(champion.version), kind: champion.kind }
+      : null,
     trainedNow,
     testQueries: report.dataset.test_queries,
     scenarios: Object.entries(report.scenarios).map(([name, sc]) => summariseScenario(name, sc)),
@@ -311,7 +367,8 @@ async function exampleQuery(clients: Clients, tenant: string): Promise<string | 
     { tenant, pageSize: 500 },
   );
   const safe = page.records.filter(
-    (r) => r.promptMode === 'direct' && r.query.length <= 300 && /^[\w\s.,:;?!()%+*/=<>#[\]-]+$/.test(r.query),
+    (r) =>
+      r.promptMode === 'direct' && r.query.length <= 300 && /^[\w\s.,:;?!()%+*/=<>#[\]-]+$/.test(r.query),
   );
   // Whitespace is collapsed: the replay backend matches on normalised text, and the line stays one shell line.
   return (safe.find((r) => r.split === 'test') ?? safe[0])?.query.replace(/\s+/g, ' ').trim() ?? null;
@@ -350,7 +407,12 @@ function summariseScenario(name: string, sc: BenchmarkReportJson['scenarios'][st
       costUsd: o.best_single.cost_usd,
       reward: o.best_single.reward,
     },
-    champion: { name: o.champion ?? 'best_single', performance: champ.performance, costUsd: champ.cost_usd, reward: champ.reward },
+    champion: {
+      name: o.champion ?? 'best_single',
+      performance: champ.performance,
+      costUsd: champ.cost_usd,
+      reward: champ.reward,
+    },
     oracle: { performance: o.oracle.performance, costUsd: o.oracle.cost_usd, reward: o.oracle.reward },
     costSavedPct: o.cost_saved.saved_pct ?? 0,
   };

@@ -6,7 +6,8 @@ export interface ProgressEvent {
   message?: string;
 }
 
-export type SeedOption = { kind: 'demo' } | { kind: 'path'; path: string; format?: string } | { kind: 'none' };
+export type SeedOption =
+  { kind: 'demo' } | { kind: 'path'; path: string; format?: string } | { kind: 'none' };
 
 /**
  * The embedded deployment: all five services' modules in one process (PGlite + in-process bus), with gRPC and

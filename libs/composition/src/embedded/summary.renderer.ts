@@ -12,7 +12,9 @@ function table(rows: string[][]): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
   return rows
     .map((r, i) => {
-      const line = r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ');
+      const line = r
+        .map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0)))
+        .join('  ');
       return i === 0 ? `${line}\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : line;
     })
     .join('\n');
@@ -21,7 +23,11 @@ function table(rows: string[][]): string {
 /** The start-up table: best single model vs the champion router, per scenario, with cost per query. */
 export function renderPipelineSummary(s: PipelineSummary): string {
   const lines: string[] = [];
-  const source = s.synthetic ? 'SYNTHETIC demo logs (generated; not real model outputs)' : s.seeded === 'existing' ? 'logs already in the store' : 'imported logs';
+  const source = s.synthetic
+    ? 'SYNTHETIC demo logs (generated; not real model outputs)'
+    : s.seeded === 'existing'
+      ? 'logs already in the store'
+      : 'imported logs';
   lines.push(`Logs: ${s.records} records (${source}), tenant "${s.tenant}".`);
   if (s.champion) {
     lines.push(
@@ -29,8 +35,25 @@ export function renderPipelineSummary(s: PipelineSummary): string {
     );
   }
   if (s.scenarios.length > 0) {
-    lines.push('', `Held-out test queries: ${s.testQueries}. Router chosen on validation; reward = a*perf - b*cost, per-task normalised.`);
-    const rows: string[][] = [['scenario', 'best single model', 'perf', 'cost/query', 'reward', 'champion router', 'perf', 'cost/query', 'reward', 'cost saved', 'oracle reward']];
+    lines.push(
+      '',
+      `Held-out test queries: ${s.testQueries}. Router chosen on validation; reward = a*perf - b*cost, per-task normalised.`,
+    );
+    const rows: string[][] = [
+      [
+        'scenario',
+        'best single model',
+        'perf',
+        'cost/query',
+        'reward',
+        'champion router',
+        'perf',
+        'cost/query',
+        'reward',
+        'cost saved',
+        'oracle reward',
+      ],
+    ];
     for (const sc of s.scenarios) {
       rows.push([
         sc.scenario,
@@ -48,8 +71,12 @@ export function renderPipelineSummary(s: PipelineSummary): string {
     }
     lines.push(table(rows));
   }
-  if (s.templates) lines.push('', `Thought templates: ${s.templates.count} (summariser ${s.templates.summarizer}).`);
-  if (s.dataset) lines.push(`SFT dataset (top responses, model-level fusion): ${s.dataset.records} records at ${s.dataset.path}.`);
+  if (s.templates)
+    lines.push('', `Thought templates: ${s.templates.count} (summariser ${s.templates.summarizer}).`);
+  if (s.dataset)
+    lines.push(
+      `SFT dataset (top responses, model-level fusion): ${s.dataset.records} records at ${s.dataset.path}.`,
+    );
   for (const n of s.notes) lines.push(`Note: ${n}`);
   return lines.join('\n');
 }

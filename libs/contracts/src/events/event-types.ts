@@ -84,7 +84,11 @@ export interface PromotionGate {
   reason: string;
 }
 
-export const RouterPromoted = { type: 'RouterPromoted', schemaVersion: 1, topic: Topics.RoutersPromoted } as const;
+export const RouterPromoted = {
+  type: 'RouterPromoted',
+  schemaVersion: 1,
+  topic: Topics.RoutersPromoted,
+} as const;
 export interface RouterPromotedV1 {
   routerId: string;
   version: number;
@@ -136,7 +140,11 @@ export interface ExecutionAttempt {
   latencyMs: number;
 }
 
-export const RouteExecuted = { type: 'RouteExecuted', schemaVersion: 1, topic: Topics.RoutesExecuted } as const;
+export const RouteExecuted = {
+  type: 'RouteExecuted',
+  schemaVersion: 1,
+  topic: Topics.RoutesExecuted,
+} as const;
 export interface RouteExecutedV1 {
   requestId: string;
   servedBy: string | null;

@@ -12,7 +12,12 @@ import { LogsHttpController } from './http/logs.http-controller';
 import { RawLogsConsumer } from './kafka/raw-logs.consumer';
 import { CreateIngestionLogRecords1767225700000 } from './persistence/1767225700000-create-ingestion-log-records';
 import { TypeOrmLogRepository } from './persistence/typeorm-log.repository';
-import { INGEST_LOGS_HANDLER, INGESTION_OPTIONS, LOG_REPOSITORY, type IngestionOptions } from './ingestion.tokens';
+import {
+  INGEST_LOGS_HANDLER,
+  INGESTION_OPTIONS,
+  LOG_REPOSITORY,
+  type IngestionOptions,
+} from './ingestion.tokens';
 
 @Module({})
 export class IngestionModule {

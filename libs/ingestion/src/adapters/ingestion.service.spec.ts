@@ -39,8 +39,16 @@ describe('ingestion service (embedded backbone, real gRPC and HTTP)', () => {
       serviceName: 'fusion-ingestion',
       bodyLimitBytes: 256 * 1024,
     });
-    await bus.subscribe({ groupId: 'spec-reader', topics: [Topics.LogsRecorded], handler: async (m) => void recorded.push(m) });
-    client = createGrpcClient(svc.grpcAddress, 'fusion/ingestion/v1/ingestion.proto', 'fusion.ingestion.v1.IngestionService');
+    await bus.subscribe({
+      groupId: 'spec-reader',
+      topics: [Topics.LogsRecorded],
+      handler: async (m) => void recorded.push(m),
+    });
+    client = createGrpcClient(
+      svc.grpcAddress,
+      'fusion/ingestion/v1/ingestion.proto',
+      'fusion.ingestion.v1.IngestionService',
+    );
   });
   afterAll(async () => {
     client?.close();
@@ -51,15 +59,25 @@ describe('ingestion service (embedded backbone, real gRPC and HTTP)', () => {
   it('streams batches over gRPC: accepts valid records, rejects bad ones with the field named, counts duplicates', async () => {
     const batches = [
       { records: [record(1), record(2), record(3)] },
-      { records: [record(1), { ...record(4), performance: 1.5 }, { llm: 'x', response: 'y', performance: 1 }] },
+      {
+        records: [record(1), { ...record(4), performance: 1.5 }, { llm: 'x', response: 'y', performance: 1 }],
+      },
     ];
-    const res = await clientStream<unknown, {
-      accepted: number;
-      duplicates: number;
-      rejected: number;
-      results: { index: number; recordId: string; status: number; violations: { field: string; reason: string }[] }[];
-      rejectedByReason: Record<string, number>;
-    }>(client, 'IngestLogs', batches);
+    const res = await clientStream<
+      unknown,
+      {
+        accepted: number;
+        duplicates: number;
+        rejected: number;
+        results: {
+          index: number;
+          recordId: string;
+          status: number;
+          violations: { field: string; reason: string }[];
+        }[];
+        rejectedByReason: Record<string, number>;
+      }
+    >(client, 'IngestLogs', batches);
     expect(res.accepted).toBe(3);
     expect(res.duplicates).toBe(1);
     expect(res.rejected).toBe(2);
@@ -82,16 +100,31 @@ describe('ingestion service (embedded backbone, real gRPC and HTTP)', () => {
 
   it('accepts live records without a score (scored later) but still requires query and llm', async () => {
     const res = await clientStream<unknown, { accepted: number; rejected: number }>(client, 'IngestLogs', [
-      { records: [{ recordId: 'live-1', query: 'What is 2+2?', llm: 'model-a', response: '4', groundTruth: '4', metric: 'GSM8K' }] },
+      {
+        records: [
+          {
+            recordId: 'live-1',
+            query: 'What is 2+2?',
+            llm: 'model-a',
+            response: '4',
+            groundTruth: '4',
+            metric: 'GSM8K',
+          },
+        ],
+      },
     ]);
     expect(res).toMatchObject({ accepted: 1, rejected: 0 });
-    const back = await unary<unknown, { record: Record<string, unknown> }>(client, 'GetLog', { recordId: 'live-1' });
+    const back = await unary<unknown, { record: Record<string, unknown> }>(client, 'GetLog', {
+      recordId: 'live-1',
+    });
     expect(back.record['performance']).toBeUndefined();
     expect(back.record['judgeScore']).toBeUndefined();
   });
 
   it('reads a record back over gRPC with its fields intact, and NOT_FOUND for an unknown id', async () => {
-    const res = await unary<unknown, { record: Record<string, unknown> }>(client, 'GetLog', { recordId: 'rec-2' });
+    const res = await unary<unknown, { record: Record<string, unknown> }>(client, 'GetLog', {
+      recordId: 'rec-2',
+    });
     expect(res.record).toMatchObject({
       recordId: 'rec-2',
       tenant: 'default',
@@ -105,22 +138,27 @@ describe('ingestion service (embedded backbone, real gRPC and HTTP)', () => {
       groundTruth: '4',
     });
     expect(res.record['metadata']).toMatchObject({ source: 'spec', n: 2 });
-    await expect(unary(client, 'GetLog', { recordId: 'nope' })).rejects.toMatchObject({ code: status.NOT_FOUND });
+    await expect(unary(client, 'GetLog', { recordId: 'nope' })).rejects.toMatchObject({
+      code: status.NOT_FOUND,
+    });
     await expect(unary(client, 'GetLog', {})).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
   });
 
   it('pages through records in ingestion order', async () => {
-    const first = await unary<unknown, { records: { recordId: string }[]; nextPageToken: string; total: number }>(
-      client,
-      'ListLogs',
-      { pageSize: 2 },
-    );
+    const first = await unary<
+      unknown,
+      { records: { recordId: string }[]; nextPageToken: string; total: number }
+    >(client, 'ListLogs', { pageSize: 2 });
     expect(first.total).toBe(4);
     expect(first.records.map((r) => r.recordId)).toEqual(['rec-1', 'rec-2']);
-    const second = await unary<unknown, { records: { recordId: string }[]; nextPageToken: string }>(client, 'ListLogs', {
-      pageSize: 2,
-      pageToken: first.nextPageToken,
-    });
+    const second = await unary<unknown, { records: { recordId: string }[]; nextPageToken: string }>(
+      client,
+      'ListLogs',
+      {
+        pageSize: 2,
+        pageToken: first.nextPageToken,
+      },
+    );
     expect(second.records.map((r) => r.recordId)).toEqual(['rec-3', 'live-1']);
     expect(second.nextPageToken).toBe('');
     await expect(unary(client, 'ListLogs', { pageToken: 'garbage!' })).rejects.toMatchObject({
@@ -138,17 +176,28 @@ describe('ingestion service (embedded backbone, real gRPC and HTTP)', () => {
 
   it('takes JSON arrays and NDJSON over HTTP, rejecting malformed lines by line number', async () => {
     const http = request(svc.app.getHttpServer());
-    const json = await http.post('/v1/logs').send([record(10), record(11), { query: 'q', llm: 'm', response: 'r', judge_score: -1 }]);
+    const json = await http
+      .post('/v1/logs')
+      .send([record(10), record(11), { query: 'q', llm: 'm', response: 'r', judge_score: -1 }]);
     expect(json.status).toBe(200);
     expect(json.body).toMatchObject({ accepted: 2, duplicates: 0, rejected: 1 });
     expect(json.body.results[0]).toMatchObject({ index: 2, status: 'rejected', reason: 'out_of_range' });
     expect(json.body.results[0].violations[0].field).toBe('judge_score');
 
-    const ndjson = [JSON.stringify(record(12)), '{"query": broken', '', JSON.stringify(record(10))].join('\n');
+    const ndjson = [JSON.stringify(record(12)), '{"query": broken', '', JSON.stringify(record(10))].join(
+      '\n',
+    );
     const nd = await http.post('/v1/logs').set('Content-Type', 'application/x-ndjson').send(ndjson);
     expect(nd.status).toBe(200);
-    expect(nd.body).toMatchObject({ accepted: 1, duplicates: 1, rejected: 1, rejected_by_reason: { malformed_json: 1 } });
-    expect(nd.body.results.find((r: { status: string }) => r.status === 'rejected').violations[0].field).toBe('line 2');
+    expect(nd.body).toMatchObject({
+      accepted: 1,
+      duplicates: 1,
+      rejected: 1,
+      rejected_by_reason: { malformed_json: 1 },
+    });
+    expect(nd.body.results.find((r: { status: string }) => r.status === 'rejected').violations[0].field).toBe(
+      'line 2',
+    );
 
     const got = await http.get('/v1/logs/rec-12');
     expect(got.status).toBe(200);

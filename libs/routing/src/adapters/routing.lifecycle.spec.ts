@@ -15,7 +15,7 @@ import type { RunningService } from '@fusion/shared/runtime';
 import { startTestService, waitFor } from '@fusion/shared/testing';
 import { createGrpcClient, unary } from '@fusion/shared/transport';
 // The spec hosts ingestion beside routing so new logs reach the projection through real LogRecorded events.
- 
+
 import { ingestionContext } from '@fusion/ingestion';
 import { silentRoutingLogger } from '../application/ports/routing-metrics.port';
 import type { RoutingSampleStore } from '../application/ports/routing-sample.store.port';

@@ -15,7 +15,7 @@ import { EVENT_STORE, type RunningService } from '@fusion/shared/runtime';
 import { startTestService, waitFor } from '@fusion/shared/testing';
 import { createGrpcClient, unary } from '@fusion/shared/transport';
 // The spec hosts ingestion beside routing so records reach the projection through real LogRecorded events.
- 
+
 import { ingestionContext } from '@fusion/ingestion';
 import type { RoutingSampleStore } from '../application/ports/routing-sample.store.port';
 import type { AutoTrainScheduler } from '../application/training/auto-train.scheduler';

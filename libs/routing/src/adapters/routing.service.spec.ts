@@ -14,7 +14,7 @@ import { startFakeOpenAi, startTestService, waitFor, type FakeOpenAiServer } fro
 import { createGrpcClient, serverStream, unary } from '@fusion/shared/transport';
 // The spec hosts ingestion beside routing so records reach the projection through real LogRecorded events and
 // the log-back of executed requests is stored by ingestion's raw consumer.
- 
+
 import { ingestionContext } from '@fusion/ingestion';
 import type { RoutingSampleStore } from '../application/ports/routing-sample.store.port';
 import { routingContext } from './routing.module';

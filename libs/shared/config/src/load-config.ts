@@ -9,7 +9,10 @@ export class ConfigError extends Error {
 }
 
 /** Validates `env` against a zod object schema of environment variables; fails fast with every problem named. */
-export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   const input: Record<string, string | undefined> = {};
   for (const key of Object.keys(schema.shape)) {
     const v = env[key];
@@ -39,7 +42,12 @@ const port = (fallback: number) =>
 
 const brokerList = z
   .string()
-  .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+  )
   .refine((list) => list.length > 0 && list.every((b) => /^[^:\s]+:\d{1,5}$/.test(b)), {
     message: 'expected comma-separated host:port pairs',
   });
@@ -50,7 +58,9 @@ const postgresUrl = z
 
 /** Variables every service reads. Defaults give the embedded mode, so `npm start` needs no environment. */
 export const baseConfigShape = {
-  FUSION_MODE: z.enum(['embedded', 'distributed'], { message: "expected 'embedded' or 'distributed'" }).default('embedded'),
+  FUSION_MODE: z
+    .enum(['embedded', 'distributed'], { message: "expected 'embedded' or 'distributed'" })
+    .default('embedded'),
   FUSION_TENANT: z.string().min(1).default('default'),
   GRPC_HOST: z.string().default('0.0.0.0'),
   HTTP_HOST: z.string().default('0.0.0.0'),
@@ -71,16 +81,21 @@ export function servicePorts(grpc: number, http: number) {
   return { GRPC_PORT: port(grpc), HTTP_PORT: port(http) };
 }
 
-export const baseConfigSchema = z
-  .object({ ...baseConfigShape, ...servicePorts(50051, 8080) });
+export const baseConfigSchema = z.object({ ...baseConfigShape, ...servicePorts(50051, 8080) });
 export type BaseConfig = z.infer<typeof baseConfigSchema>;
 
 /** Distributed mode needs a real database and broker: checked here so the error names the variable. */
-export function checkModeRequirements(cfg: { FUSION_MODE: string; DATABASE_URL?: string; KAFKA_BROKERS?: string[] }): void {
+export function checkModeRequirements(cfg: {
+  FUSION_MODE: string;
+  DATABASE_URL?: string;
+  KAFKA_BROKERS?: string[];
+}): void {
   if (cfg.FUSION_MODE !== 'distributed') return;
   const problems: { variable: string; problem: string }[] = [];
-  if (!cfg.DATABASE_URL) problems.push({ variable: 'DATABASE_URL', problem: 'required when FUSION_MODE=distributed' });
-  if (!cfg.KAFKA_BROKERS) problems.push({ variable: 'KAFKA_BROKERS', problem: 'required when FUSION_MODE=distributed' });
+  if (!cfg.DATABASE_URL)
+    problems.push({ variable: 'DATABASE_URL', problem: 'required when FUSION_MODE=distributed' });
+  if (!cfg.KAFKA_BROKERS)
+    problems.push({ variable: 'KAFKA_BROKERS', problem: 'required when FUSION_MODE=distributed' });
   if (problems.length > 0) throw new ConfigError(problems);
 }
 

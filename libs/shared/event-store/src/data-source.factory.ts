@@ -8,7 +8,8 @@ import { OutboxFailedAt1767225650000 } from './migrations/1767225650000-outbox-f
 import { createPGliteDriver } from './pglite/pglite-pool';
 
 /** Where the data lives: a real PostgreSQL server, or PGlite (Postgres in WASM) in memory or a directory. */
-export type DatabaseTarget = { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir?: string };
+export type DatabaseTarget =
+  { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'pglite'; dataDir?: string };
 
 /* eslint-disable @typescript-eslint/no-unsafe-function-type */
 export interface DataSourceParts {
@@ -27,8 +28,14 @@ export const EVENT_STORE_MIGRATIONS = [CreateEventStore1767225600000, OutboxFail
 
 /** One DataSource for both targets; the same entities, migrations and SQL run on each. */
 export function createDataSource(target: DatabaseTarget, parts: DataSourceParts = {}): DataSource {
-  const entities = [...EVENT_STORE_ENTITIES, ...((parts.entities as unknown[]) ?? [])] as DataSourceParts['entities'];
-  const migrations = [...EVENT_STORE_MIGRATIONS, ...((parts.migrations as unknown[]) ?? [])] as DataSourceParts['migrations'];
+  const entities = [
+    ...EVENT_STORE_ENTITIES,
+    ...((parts.entities as unknown[]) ?? []),
+  ] as DataSourceParts['entities'];
+  const migrations = [
+    ...EVENT_STORE_MIGRATIONS,
+    ...((parts.migrations as unknown[]) ?? []),
+  ] as DataSourceParts['migrations'];
   const common = {
     type: 'postgres' as const,
     entities,
@@ -38,7 +45,12 @@ export function createDataSource(target: DatabaseTarget, parts: DataSourceParts 
     logging: false,
   };
   if (target.kind === 'postgres') {
-    return new DataSource({ ...common, url: target.url, poolSize: target.poolSize ?? 10, applicationName: 'fusionfactory' });
+    return new DataSource({
+      ...common,
+      url: target.url,
+      poolSize: target.poolSize ?? 10,
+      applicationName: 'fusionfactory',
+    });
   }
   return new DataSource({ ...common, driver: createPGliteDriver({ dataDir: target.dataDir }) });
 }
@@ -47,7 +59,10 @@ export function createDataSource(target: DatabaseTarget, parts: DataSourceParts 
 const MIGRATION_LOCK_KEY = 727_002;
 
 /** Connects and applies pending migrations, one process at a time (a session advisory lock on Postgres). */
-export async function openDataSource(target: DatabaseTarget, parts: DataSourceParts = {}): Promise<DataSource> {
+export async function openDataSource(
+  target: DatabaseTarget,
+  parts: DataSourceParts = {},
+): Promise<DataSource> {
   const ds = createDataSource(target, parts);
   await ds.initialize();
   if (target.kind === 'pglite') {

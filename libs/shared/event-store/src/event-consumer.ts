@@ -1,5 +1,10 @@
 import { EVENT_CATALOG, upcasters, type EventEnvelope } from '@fusion/contracts';
-import { PoisonMessageError, type IncomingMessage, type MessageBus, type Subscription } from '@fusion/shared/messaging';
+import {
+  PoisonMessageError,
+  type IncomingMessage,
+  type MessageBus,
+  type Subscription,
+} from '@fusion/shared/messaging';
 import type { TransactionContext } from './event-store.port';
 import type { Inbox } from './inbox';
 
@@ -31,11 +36,14 @@ export function parseEnvelope(message: IncomingMessage): EventEnvelope {
       throw new PoisonMessageError(`event envelope is missing ${field}`);
     }
   }
-  if (typeof env.schemaVersion !== 'number') throw new PoisonMessageError('event envelope is missing schemaVersion');
+  if (typeof env.schemaVersion !== 'number')
+    throw new PoisonMessageError('event envelope is missing schemaVersion');
   const full = env as EventEnvelope;
   const target = currentVersions.get(full.type);
   if (target !== undefined && full.schemaVersion > target) {
-    throw new PoisonMessageError(`${full.type} v${full.schemaVersion} is newer than this service knows (v${target})`);
+    throw new PoisonMessageError(
+      `${full.type} v${full.schemaVersion} is newer than this service knows (v${target})`,
+    );
   }
   return target !== undefined && full.schemaVersion < target ? upcasters.upcast(full, target) : full;
 }
@@ -73,7 +81,11 @@ export interface EventBatchConsumerSpec {
  * Batched idempotent consumption: one transaction per batch (inbox rows + the handler's writes), which keeps
  * bulk imports fast on both backbones. A failing batch is retried message by message (poison to the DLQ).
  */
-export function consumeEventBatches(bus: MessageBus, inbox: Inbox, spec: EventBatchConsumerSpec): Promise<Subscription> {
+export function consumeEventBatches(
+  bus: MessageBus,
+  inbox: Inbox,
+  spec: EventBatchConsumerSpec,
+): Promise<Subscription> {
   return bus.subscribe({
     groupId: spec.groupId,
     topics: spec.topics,
@@ -90,7 +102,9 @@ export function consumeEventBatches(bus: MessageBus, inbox: Inbox, spec: EventBa
         wanted.map((e) => e.eventId),
         async (ids, tx) => {
           const seen = new Set<string>();
-          const batch = wanted.filter((e) => ids.has(e.eventId) && !seen.has(e.eventId) && seen.add(e.eventId));
+          const batch = wanted.filter(
+            (e) => ids.has(e.eventId) && !seen.has(e.eventId) && seen.add(e.eventId),
+          );
           await spec.handleBatch(batch, tx);
         },
       );

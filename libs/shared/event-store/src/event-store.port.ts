@@ -39,10 +39,19 @@ export interface AppendContext {
 export interface EventStore {
   append(request: AppendRequest, ctx?: AppendContext, tx?: TransactionContext): Promise<AppendResult>;
   /** Appends to several streams atomically (one transaction); fails as a whole on any conflict. */
-  appendMany(requests: AppendRequest[], ctx?: AppendContext, tx?: TransactionContext): Promise<AppendResult[]>;
+  appendMany(
+    requests: AppendRequest[],
+    ctx?: AppendContext,
+    tx?: TransactionContext,
+  ): Promise<AppendResult[]>;
   readStream(streamId: string, fromVersion?: number, tx?: TransactionContext): Promise<EventEnvelope[]>;
   /** Events after `afterPosition` in global order. */
-  readAll(afterPosition: string, limit: number, types?: readonly string[], tx?: TransactionContext): Promise<EventEnvelope[]>;
+  readAll(
+    afterPosition: string,
+    limit: number,
+    types?: readonly string[],
+    tx?: TransactionContext,
+  ): Promise<EventEnvelope[]>;
   streamVersion(streamId: string, tx?: TransactionContext): Promise<number>;
   /** Runs `work` in one transaction; appends and adapter writes made with `tx` commit or roll back together. */
   transaction<T>(work: (tx: TransactionContext) => Promise<T>): Promise<T>;

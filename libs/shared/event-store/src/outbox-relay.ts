@@ -81,15 +81,17 @@ export class OutboxRelay {
       return;
     }
     this.lastDrainAt = Date.now();
-    this.running = this.drain().then(() => undefined).finally(() => {
-      this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      } else {
-        this.schedule();
-      }
-    });
+    this.running = this.drain()
+      .then(() => undefined)
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else {
+          this.schedule();
+        }
+      });
   }
 
   private schedule(): void {
@@ -140,7 +142,9 @@ export class OutboxRelay {
       });
       const markPublished = async (ids: string[]): Promise<void> => {
         if (ids.length === 0) return;
-        await m.query(`UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`, [ids]);
+        await m.query(`UPDATE outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`, [
+          ids,
+        ]);
       };
       try {
         await this.bus.publish(rows.map(toMessage));
@@ -172,7 +176,9 @@ export class OutboxRelay {
               });
               return published;
             }
-            this.opts.onError?.(new Error(`outbox row ${r.id} parked after ${attempts} attempts: ${(err as Error).message}`));
+            this.opts.onError?.(
+              new Error(`outbox row ${r.id} parked after ${attempts} attempts: ${(err as Error).message}`),
+            );
           }
         }
         this.opts.onPublished?.(published);

@@ -22,7 +22,9 @@ export class ProjectionRunner {
   ) {}
 
   async checkpoint(name: string): Promise<string> {
-    const rows = (await this.ds.query(`SELECT position FROM projection_checkpoints WHERE name = $1`, [name])) as {
+    const rows = (await this.ds.query(`SELECT position FROM projection_checkpoints WHERE name = $1`, [
+      name,
+    ])) as {
       position: string;
     }[];
     return rows[0]?.position ?? '0';
@@ -38,9 +40,10 @@ export class ProjectionRunner {
           `INSERT INTO projection_checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`,
           [projection.name],
         );
-        const rows = (await m.query(`SELECT position FROM projection_checkpoints WHERE name = $1 FOR UPDATE`, [
-          projection.name,
-        ])) as { position: string }[];
+        const rows = (await m.query(
+          `SELECT position FROM projection_checkpoints WHERE name = $1 FOR UPDATE`,
+          [projection.name],
+        )) as { position: string }[];
         const from = rows[0]?.position ?? '0';
         const events = await this.store.readAll(from, this.batchSize, projection.eventTypes, tx);
         if (events.length === 0) return 0;

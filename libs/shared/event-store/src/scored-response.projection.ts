@@ -36,10 +36,17 @@ function lastByKey<T>(items: readonly T[], key: (t: T) => string): T[] {
   return [...m.values()];
 }
 
-async function insertChunks(m: EntityManager, rows: readonly unknown[][], head: string, tail: string): Promise<void> {
+async function insertChunks(
+  m: EntityManager,
+  rows: readonly unknown[][],
+  head: string,
+  tail: string,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const params: unknown[] = [];
-    const values = rows.slice(i, i + CHUNK).map((row) => `(${row.map((v) => `$${params.push(v)}`).join(',')})`);
+    const values = rows
+      .slice(i, i + CHUNK)
+      .map((row) => `(${row.map((v) => `$${params.push(v)}`).join(',')})`);
     await m.query(`${head} VALUES ${values.join(',')} ${tail}`, params);
   }
 }
@@ -113,7 +120,15 @@ export async function applyScoredResponseEvents(
   );
   await insertChunks(
     m,
-    scored.map(({ tenant, data: s }) => [tenant, s.recordId, s.queryId, s.taskName, s.llm, s.promptMode, s.performance]),
+    scored.map(({ tenant, data: s }) => [
+      tenant,
+      s.recordId,
+      s.queryId,
+      s.taskName,
+      s.llm,
+      s.promptMode,
+      s.performance,
+    ]),
     `INSERT INTO ${spec.table} AS t (tenant, record_id, query_id, task_name, llm, prompt_mode, performance)`,
     `ON CONFLICT (tenant, record_id) DO UPDATE SET performance = COALESCE(EXCLUDED.performance, t.performance), updated_at = now()`,
   );

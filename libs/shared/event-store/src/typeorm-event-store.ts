@@ -87,7 +87,11 @@ export class TypeOrmEventStore implements EventStore {
     return result as AppendResult;
   }
 
-  async appendMany(requests: AppendRequest[], ctx: AppendContext = {}, tx?: TransactionContext): Promise<AppendResult[]> {
+  async appendMany(
+    requests: AppendRequest[],
+    ctx: AppendContext = {},
+    tx?: TransactionContext,
+  ): Promise<AppendResult[]> {
     if (requests.length === 0) return [];
     if (!tx) return this.transaction((inner) => this.appendMany(requests, ctx, inner));
     const state = tx as unknown as TxState;
@@ -160,7 +164,9 @@ export class TypeOrmEventStore implements EventStore {
          VALUES ${values.join(',')} RETURNING global_position`,
         params,
       )) as { global_position: string }[];
-      const positions = inserted.map((r) => BigInt(r.global_position)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const positions = inserted
+        .map((r) => BigInt(r.global_position))
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       chunk.forEach((env, k) => (env.globalPosition = String(positions[k])));
     }
     for (const r of results) r.lastPosition = r.envelopes[r.envelopes.length - 1]?.globalPosition ?? '0';
@@ -191,7 +197,9 @@ export class TypeOrmEventStore implements EventStore {
 
   async streamVersion(streamId: string, tx?: TransactionContext): Promise<number> {
     const q = tx ? entityManagerOf(tx) : this.ds.manager;
-    const rows = (await q.query('SELECT max(stream_version) AS v FROM events WHERE stream_id = $1', [streamId])) as {
+    const rows = (await q.query('SELECT max(stream_version) AS v FROM events WHERE stream_id = $1', [
+      streamId,
+    ])) as {
       v: number | null;
     }[];
     return Number(rows[0]?.v ?? 0);

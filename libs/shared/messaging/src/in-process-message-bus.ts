@@ -21,7 +21,10 @@ class TopicLog {
   readonly baseOffsets: number[];
   private waiters: (() => void)[] = [];
 
-  constructor(readonly name: string, partitionCount: number) {
+  constructor(
+    readonly name: string,
+    partitionCount: number,
+  ) {
     this.partitions = Array.from({ length: partitionCount }, () => []);
     this.baseOffsets = Array.from({ length: partitionCount }, () => 0);
   }
@@ -116,7 +119,12 @@ export class InProcessMessageBus implements MessageBus {
     for (const m of messages) {
       const t = this.topic(m.topic);
       const value = typeof m.value === 'string' ? Buffer.from(m.value) : m.value;
-      t.append(partitionOf(m.key, this.partitionCount), { key: m.key, value, headers: { ...(m.headers ?? {}) }, timestamp });
+      t.append(partitionOf(m.key, this.partitionCount), {
+        key: m.key,
+        value,
+        headers: { ...(m.headers ?? {}) },
+        timestamp,
+      });
       touched.add(t);
     }
     for (const t of touched) t.wake();
@@ -200,7 +208,12 @@ class InProcessSubscription implements Subscription {
   private async run(topicName: string, partition: number): Promise<void> {
     const topic = this.bus.topic(topicName);
     const key = `${topicName}/${partition}`;
-    let offset = this.bus.committedOffset(this.spec.groupId, topicName, partition, this.spec.fromBeginning ?? true);
+    let offset = this.bus.committedOffset(
+      this.spec.groupId,
+      topicName,
+      partition,
+      this.spec.fromBeginning ?? true,
+    );
     let sinceCommit = 0;
     const commitEvery = this.spec.commitEvery ?? 1;
     const maxBatch = this.spec.batchHandler ? (this.spec.maxBatchSize ?? 500) : 1;
@@ -224,7 +237,12 @@ class InProcessSubscription implements Subscription {
         continue;
       }
       try {
-        await deliverBatchWithPolicy(this.spec, batch, (m) => this.bus.publish([m]), () => this.stopping);
+        await deliverBatchWithPolicy(
+          this.spec,
+          batch,
+          (m) => this.bus.publish([m]),
+          () => this.stopping,
+        );
       } catch {
         break; // stopping mid-retry: leave the messages uncommitted
       }

@@ -1,4 +1,12 @@
-import { context, isSpanContextValid, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { Kafka, logLevel, type Consumer, type Producer, type LogEntry } from 'kafkajs';
 import { deliverBatchWithPolicy } from './delivery';
 import type {
@@ -51,7 +59,8 @@ export class KafkaMessageBus implements MessageBus {
       logCreator: () => (entry: LogEntry) => {
         if (!log) return;
         const { message, ...extra } = entry.log;
-        const level = entry.level <= logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info';
+        const level =
+          entry.level <= logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info';
         log(level, `kafkajs ${entry.namespace}: ${message}`, extra);
       },
     });
@@ -59,7 +68,11 @@ export class KafkaMessageBus implements MessageBus {
 
   private getProducer(): Promise<Producer> {
     this.producerReady ??= (async () => {
-      const p = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      const p = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: true,
+      });
       await p.connect();
       this.producer = p;
       return p;
@@ -87,7 +100,11 @@ export class KafkaMessageBus implements MessageBus {
           if (create.length > 0) {
             await admin.createTopics({
               waitForLeaders: true,
-              topics: create.map((topic) => ({ topic, numPartitions: this.opts.partitions ?? 3, replicationFactor: 1 })),
+              topics: create.map((topic) => ({
+                topic,
+                numPartitions: this.opts.partitions ?? 3,
+                replicationFactor: 1,
+              })),
             });
           }
           await admin.fetchTopicMetadata({ topics: missing });
@@ -106,7 +123,10 @@ export class KafkaMessageBus implements MessageBus {
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.getProducer();
-    const byTopic = new Map<string, { key: string; value: string | Buffer; headers: Record<string, string> }[]>();
+    const byTopic = new Map<
+      string,
+      { key: string; value: string | Buffer; headers: Record<string, string> }[]
+    >();
     for (const m of messages) {
       const headers = { ...(m.headers ?? {}) };
       if (!headers['traceparent']) propagation.inject(context.active(), headers);
@@ -117,7 +137,10 @@ export class KafkaMessageBus implements MessageBus {
     }
     // Kafka refuses produce requests over message.max.bytes (1 MiB by default): send in chunks well under it.
     const maxBytes = this.opts.maxRequestBytes ?? 512 * 1024;
-    let chunk: { topic: string; messages: { key: string; value: string | Buffer; headers: Record<string, string> }[] }[] = [];
+    let chunk: {
+      topic: string;
+      messages: { key: string; value: string | Buffer; headers: Record<string, string> }[];
+    }[] = [];
     let bytes = 0;
     const flush = async (): Promise<void> => {
       if (chunk.length === 0) return;
@@ -172,7 +195,10 @@ class KafkaSubscription implements Subscription {
   private stopping = false;
   private stopped = false;
   /** "topic/partition" -> next offset to commit, and how many are processed since the last commit. */
-  private readonly pending = new Map<string, { topic: string; partition: number; offset: string; count: number }>();
+  private readonly pending = new Map<
+    string,
+    { topic: string; partition: number; offset: string; count: number }
+  >();
 
   constructor(
     private readonly consumer: Consumer,
@@ -189,7 +215,10 @@ class KafkaSubscription implements Subscription {
   async start(): Promise<void> {
     await this.consumer.connect();
     for (const topic of this.spec.topics) {
-      await this.consumer.subscribe({ topic: this.prefix + topic, fromBeginning: this.spec.fromBeginning ?? true });
+      await this.consumer.subscribe({
+        topic: this.prefix + topic,
+        fromBeginning: this.spec.fromBeginning ?? true,
+      });
     }
     const joined = new Promise<void>((resolve) => {
       const off = this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
@@ -206,7 +235,9 @@ class KafkaSubscription implements Subscription {
         const { partition } = batch;
         // Handlers see logical topic names; offsets are committed on the physical (namespaced) topic.
         const physicalTopic = batch.topic;
-        const topic = physicalTopic.startsWith(this.prefix) ? physicalTopic.slice(this.prefix.length) : physicalTopic;
+        const topic = physicalTopic.startsWith(this.prefix)
+          ? physicalTopic.slice(this.prefix.length)
+          : physicalTopic;
         for (let i = 0; i < batch.messages.length; i += maxBatch) {
           // Not processed and never committed when stopping: the next subscriber gets them.
           if (this.stopping || !isRunning() || isStale()) return;
@@ -227,12 +258,17 @@ class KafkaSubscription implements Subscription {
           });
           // One span per batch: parented to the first message's trace, linked to every other trace in the batch
           // (OpenTelemetry's convention for batch processing), so no producer's trace loses the hop.
-          const contexts = chunk.map((m) => trace.getSpanContext(propagation.extract(ROOT_CONTEXT, m.headers)));
+          const contexts = chunk.map((m) =>
+            trace.getSpanContext(propagation.extract(ROOT_CONTEXT, m.headers)),
+          );
           const parentSpan = contexts.find((c) => c !== undefined && isSpanContextValid(c));
           const parent = parentSpan ? trace.setSpanContext(ROOT_CONTEXT, parentSpan) : ROOT_CONTEXT;
           const seen = new Set(parentSpan ? [parentSpan.traceId] : []);
           const links = contexts
-            .filter((c): c is NonNullable<typeof c> => c !== undefined && isSpanContextValid(c) && !seen.has(c.traceId) && !!seen.add(c.traceId))
+            .filter(
+              (c): c is NonNullable<typeof c> =>
+                c !== undefined && isSpanContextValid(c) && !seen.has(c.traceId) && !!seen.add(c.traceId),
+            )
             .map((c) => ({ context: c }));
           await tracer.startActiveSpan(
             `${topic} process`,
@@ -285,7 +321,9 @@ class KafkaSubscription implements Subscription {
       if (opts.commitPending ?? true) {
         const offsets = [...this.pending.values()].filter((e) => e.count > 0);
         if (offsets.length > 0) {
-          await this.consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+          await this.consumer.commitOffsets(
+            offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })),
+          );
         }
       }
     } finally {

@@ -4,7 +4,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import type { DataSourceParts } from '@fusion/shared/event-store';
 import type { MessageBus } from '@fusion/shared/messaging';
-import { PinoNestLogger, createLogger, enableDefaultMetrics, setRootLogger, type Logger } from '@fusion/shared/telemetry';
+import {
+  PinoNestLogger,
+  createLogger,
+  enableDefaultMetrics,
+  setRootLogger,
+  type Logger,
+} from '@fusion/shared/telemetry';
 import {
   GrpcMetricsInterceptor,
   OpsController,
@@ -55,8 +61,12 @@ export interface RunningService {
 
 function mergeParts(specs: ContextModuleSpec[]): DataSourceParts {
   return {
-    entities: specs.flatMap((s) => (s.persistence.entities as unknown[]) ?? []) as DataSourceParts['entities'],
-    migrations: specs.flatMap((s) => (s.persistence.migrations as unknown[]) ?? []) as DataSourceParts['migrations'],
+    entities: specs.flatMap(
+      (s) => (s.persistence.entities as unknown[]) ?? [],
+    ) as DataSourceParts['entities'],
+    migrations: specs.flatMap(
+      (s) => (s.persistence.migrations as unknown[]) ?? [],
+    ) as DataSourceParts['migrations'],
   };
 }
 

@@ -19,15 +19,23 @@ export interface ServiceEntry<S extends z.ZodRawShape> {
   httpPort: number;
   /** The app's own variables, validated with the shared ones. */
   shape: S;
-  contexts: (cfg: z.infer<z.ZodObject<typeof baseConfigShape & ReturnType<typeof servicePorts> & S>>) => ContextModuleSpec[];
+  contexts: (
+    cfg: z.infer<z.ZodObject<typeof baseConfigShape & ReturnType<typeof servicePorts> & S>>,
+  ) => ContextModuleSpec[];
 }
 
 /**
  * The composition root of a distributed service: validate the environment (failing fast with the variable named),
  * boot, print where it listens, and shut down cleanly on SIGINT/SIGTERM.
  */
-export async function runServiceFromEnv<S extends z.ZodRawShape>(entry: ServiceEntry<S>): Promise<RunningService> {
-  const schema = z.object({ ...baseConfigShape, ...servicePorts(entry.grpcPort, entry.httpPort), ...entry.shape });
+export async function runServiceFromEnv<S extends z.ZodRawShape>(
+  entry: ServiceEntry<S>,
+): Promise<RunningService> {
+  const schema = z.object({
+    ...baseConfigShape,
+    ...servicePorts(entry.grpcPort, entry.httpPort),
+    ...entry.shape,
+  });
   const serviceName = `fusion-${entry.service}`;
   let cfg: z.infer<typeof schema>;
   try {
@@ -77,7 +85,10 @@ export async function runServiceFromEnv<S extends z.ZodRawShape>(entry: ServiceE
       logger.info({ signal }, `${serviceName} shutting down`);
       // A broker or database that stopped answering must not keep the process alive: exit 1 after the grace period.
       const grace = setTimeout(() => {
-        logger.error({ signal, graceMs: SHUTDOWN_GRACE_MS }, `${serviceName} did not shut down in time; exiting`);
+        logger.error(
+          { signal, graceMs: SHUTDOWN_GRACE_MS },
+          `${serviceName} did not shut down in time; exiting`,
+        );
         process.exit(1);
       }, SHUTDOWN_GRACE_MS);
       grace.unref();

@@ -143,9 +143,12 @@ export class RuntimeModule {
           try {
             await bus.ensureTopics(topics);
           } catch (err) {
-            throw new Error(`cannot reach Kafka (KAFKA_BROKERS=${opts.kafkaBrokers?.join(',')}): ${(err as Error).message}`, {
-              cause: err,
-            });
+            throw new Error(
+              `cannot reach Kafka (KAFKA_BROKERS=${opts.kafkaBrokers?.join(',')}): ${(err as Error).message}`,
+              {
+                cause: err,
+              },
+            );
           }
           return bus;
         },
@@ -154,7 +157,12 @@ export class RuntimeModule {
         provide: EVENT_STORE,
         inject: [DATA_SOURCE],
         useFactory: (ds: DataSource) =>
-          new TypeOrmEventStore(ds, { source: opts.serviceName, topicFor: topicForEventType, clock: systemClock, ids: uuidGenerator }),
+          new TypeOrmEventStore(ds, {
+            source: opts.serviceName,
+            topicFor: topicForEventType,
+            clock: systemClock,
+            ids: uuidGenerator,
+          }),
       },
       { provide: INBOX, inject: [EVENT_STORE], useFactory: (store: TypeOrmEventStore) => new Inbox(store) },
       {

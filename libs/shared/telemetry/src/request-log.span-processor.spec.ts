@@ -9,7 +9,8 @@ function setup(level: string, mixin?: () => Record<string, unknown>) {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+      for (const l of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(l) as Record<string, unknown>);
       done();
     },
   });
@@ -40,7 +41,9 @@ describe('RequestLogSpanProcessor', () => {
     });
     expect(line).not.toHaveProperty('rpc.system');
     expect(typeof line['duration_ms']).toBe('number');
-    expect(line['message']).toMatch(/^grpc\.fusion\.ingestion\.v1\.IngestionService\/IngestLogs ok in [\d.]+ ms$/);
+    expect(line['message']).toMatch(
+      /^grpc\.fusion\.ingestion\.v1\.IngestionService\/IngestLogs ok in [\d.]+ ms$/,
+    );
   });
 
   it('reports failed spans with outcome error and the status message', () => {
@@ -62,7 +65,10 @@ describe('RequestLogSpanProcessor', () => {
     debug.tracer
       .startSpan('fusion.logs.recorded.v1 process', {
         kind: SpanKind.CONSUMER,
-        attributes: { 'messaging.destination.name': 'fusion.logs.recorded.v1', 'messaging.batch.message_count': 3 },
+        attributes: {
+          'messaging.destination.name': 'fusion.logs.recorded.v1',
+          'messaging.batch.message_count': 3,
+        },
       })
       .end();
     debug.tracer.startSpan('pg.query:SELECT', { kind: SpanKind.CLIENT }).end();

@@ -27,11 +27,14 @@ export interface TelemetryOptions {
  */
 export function startTelemetry(opts: TelemetryOptions): NodeSDK {
   if (sdk) return sdk;
-  if (process.env['OTEL_DIAG_DEBUG']) diag.setLogger({ ...console, verbose: console.debug }, DiagLogLevel.DEBUG);
+  if (process.env['OTEL_DIAG_DEBUG'])
+    diag.setLogger({ ...console, verbose: console.debug }, DiagLogLevel.DEBUG);
   const spanProcessors: SpanProcessor[] = opts.requestLog === false ? [] : [new RequestLogSpanProcessor()];
   if (opts.otlpEndpoint) {
     const url = `${opts.otlpEndpoint.replace(/\/$/, '')}/v1/traces`;
-    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 500 }));
+    spanProcessors.push(
+      new BatchSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 500 }),
+    );
   }
   sdk = new NodeSDK({
     resource: resourceFromAttributes({
@@ -48,7 +51,9 @@ export function startTelemetry(opts: TelemetryOptions): NodeSDK {
     // every minute and wait for it on shutdown.
     metricReaders: [],
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/healthz' || req.url === '/metrics' }),
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => req.url === '/healthz' || req.url === '/metrics',
+      }),
       new ExpressInstrumentation(),
       new NestInstrumentation(),
       new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch'] }),

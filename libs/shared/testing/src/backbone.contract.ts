@@ -53,7 +53,11 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
           { type: 'Paid', tenant: 't1', data: { n: 2 } },
         ],
       });
-      await store.append({ streamId: stream, expectedVersion: 2, events: [{ type: 'Shipped', tenant: 't1', data: { n: 3 } }] });
+      await store.append({
+        streamId: stream,
+        expectedVersion: 2,
+        events: [{ type: 'Shipped', tenant: 't1', data: { n: 3 } }],
+      });
       const events = await store.readStream(stream);
       expect(events.map((e) => [e.type, e.streamVersion])).toEqual([
         ['Placed', 1],
@@ -70,17 +74,37 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
 
     it('rejects a stale expected version with a concurrency error and writes nothing', async () => {
       const stream = `acct-${randomUUID()}`;
-      await store.append({ streamId: stream, expectedVersion: 'no_stream', events: [{ type: 'Opened', tenant: 't', data: {} }] });
+      await store.append({
+        streamId: stream,
+        expectedVersion: 'no_stream',
+        events: [{ type: 'Opened', tenant: 't', data: {} }],
+      });
       await expect(
-        store.append({ streamId: stream, expectedVersion: 0, events: [{ type: 'Opened', tenant: 't', data: {} }] }),
+        store.append({
+          streamId: stream,
+          expectedVersion: 0,
+          events: [{ type: 'Opened', tenant: 't', data: {} }],
+        }),
       ).rejects.toBeInstanceOf(ConcurrencyError);
       await expect(
-        store.append({ streamId: stream, expectedVersion: 'no_stream', events: [{ type: 'X', tenant: 't', data: {} }] }),
+        store.append({
+          streamId: stream,
+          expectedVersion: 'no_stream',
+          events: [{ type: 'X', tenant: 't', data: {} }],
+        }),
       ).rejects.toThrow(/expected version no_stream but it is at 1/);
       // Two writers that both read version 1: exactly one wins.
       const results = await Promise.allSettled([
-        store.append({ streamId: stream, expectedVersion: 1, events: [{ type: 'A', tenant: 't', data: {} }] }),
-        store.append({ streamId: stream, expectedVersion: 1, events: [{ type: 'B', tenant: 't', data: {} }] }),
+        store.append({
+          streamId: stream,
+          expectedVersion: 1,
+          events: [{ type: 'A', tenant: 't', data: {} }],
+        }),
+        store.append({
+          streamId: stream,
+          expectedVersion: 1,
+          events: [{ type: 'B', tenant: 't', data: {} }],
+        }),
       ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
@@ -92,12 +116,18 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
       const stream = `tx-${randomUUID()}`;
       await expect(
         store.transaction(async (tx) => {
-          await store.append({ streamId: stream, expectedVersion: 'any', events: [{ type: 'T', tenant: 't', data: {} }] }, {}, tx);
+          await store.append(
+            { streamId: stream, expectedVersion: 'any', events: [{ type: 'T', tenant: 't', data: {} }] },
+            {},
+            tx,
+          );
           throw new Error('boom');
         }),
       ).rejects.toThrow('boom');
       expect(await store.readStream(stream)).toEqual([]);
-      const rows = (await bb.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE message_key = $1`, [stream])) as {
+      const rows = (await bb.ds.query(`SELECT count(*)::int AS n FROM outbox WHERE message_key = $1`, [
+        stream,
+      ])) as {
         n: number;
       }[];
       expect(rows[0]?.n).toBe(0);
@@ -115,16 +145,25 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
           received.push(m);
         },
       });
-      const relay = new OutboxRelay(bb.ds, bb.bus, relayStore, { source: `${source}-relay`, pollIntervalMs: 50 });
+      const relay = new OutboxRelay(bb.ds, bb.bus, relayStore, {
+        source: `${source}-relay`,
+        pollIntervalMs: 50,
+      });
       relay.start();
       const stream = `relay-${randomUUID()}`;
       const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
       await relayStore.append(
-        { streamId: stream, expectedVersion: 'any', events: [1, 2, 3].map((n) => ({ type: 'Ticked', tenant: 't', data: { n } })) },
+        {
+          streamId: stream,
+          expectedVersion: 'any',
+          events: [1, 2, 3].map((n) => ({ type: 'Ticked', tenant: 't', data: { n } })),
+        },
         { traceparent, correlationId: 'corr-1' },
       );
       await waitFor(() => received.length >= 3, 30_000);
-      expect(received.map((m) => (JSON.parse(m.value.toString()) as EventEnvelope<{ n: number }>).data.n)).toEqual([1, 2, 3]);
+      expect(
+        received.map((m) => (JSON.parse(m.value.toString()) as EventEnvelope<{ n: number }>).data.n),
+      ).toEqual([1, 2, 3]);
       expect(received.every((m) => m.key === stream)).toBe(true);
       expect(received[0]!.headers['traceparent']).toBe(traceparent);
       expect(received[0]!.headers['correlation-id']).toBe('corr-1');
@@ -139,8 +178,16 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
       const bigStore = new TypeOrmEventStore(bb.ds, { source: source2, topicFor: () => t });
       await bb.bus.ensureTopics([t]);
       const received: IncomingMessage[] = [];
-      const sub = await bb.bus.subscribe({ groupId: `g-oversized-${run}`, topics: [t], handler: async (m) => void received.push(m) });
-      const relay = new OutboxRelay(bb.ds, bb.bus, bigStore, { source: source2, pollIntervalMs: 20, maxAttempts: 2 });
+      const sub = await bb.bus.subscribe({
+        groupId: `g-oversized-${run}`,
+        topics: [t],
+        handler: async (m) => void received.push(m),
+      });
+      const relay = new OutboxRelay(bb.ds, bb.bus, bigStore, {
+        source: source2,
+        pollIntervalMs: 20,
+        maxAttempts: 2,
+      });
       const stream = `big-${randomUUID()}`;
       await bigStore.append({
         streamId: stream,
@@ -167,9 +214,14 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
     it('applies each event once in effect although a restarted consumer gets redeliveries', async () => {
       const t = topic('counted');
       const group = `g-count-${run}`;
-      await bb.ds.query(`CREATE TABLE IF NOT EXISTS test_counter_${run} (k text PRIMARY KEY, n int NOT NULL)`);
+      await bb.ds.query(
+        `CREATE TABLE IF NOT EXISTS test_counter_${run} (k text PRIMARY KEY, n int NOT NULL)`,
+      );
       const countStore = new TypeOrmEventStore(bb.ds, { source: `${source}-count`, topicFor: () => t });
-      const relay = new OutboxRelay(bb.ds, bb.bus, countStore, { source: `${source}-count`, pollIntervalMs: 50 });
+      const relay = new OutboxRelay(bb.ds, bb.bus, countStore, {
+        source: `${source}-count`,
+        pollIntervalMs: 50,
+      });
       await bb.bus.ensureTopics([t]);
       relay.start();
       const total = 60;
@@ -185,7 +237,10 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
       await waitFor(async () => (await relay.pendingCount()) === 0, 30_000);
       const inbox = new Inbox(countStore);
       let deliveries = 0;
-      const handle = async (_e: EventEnvelope, tx: Parameters<Parameters<typeof inbox.processOnce>[2]>[0]): Promise<void> => {
+      const handle = async (
+        _e: EventEnvelope,
+        tx: Parameters<Parameters<typeof inbox.processOnce>[2]>[0],
+      ): Promise<void> => {
         await entityManagerOf(tx).query(
           `INSERT INTO test_counter_${run} (k, n) VALUES ('c', 1) ON CONFLICT (k) DO UPDATE SET n = test_counter_${run}.n + 1`,
         );
@@ -256,7 +311,14 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
         },
       });
       const env = (id: string): string =>
-        JSON.stringify({ eventId: id, type: 'Ticked', schemaVersion: 1, streamId: 's', tenant: 't', data: {} });
+        JSON.stringify({
+          eventId: id,
+          type: 'Ticked',
+          schemaVersion: 1,
+          streamId: 's',
+          tenant: 't',
+          data: {},
+        });
       const ids = [randomUUID(), randomUUID()];
       await bb.bus.publish([
         { topic: t, key: 's', value: env(ids[0]!) },
@@ -280,7 +342,11 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
       const seen: string[] = [];
       const attempts = new Map<string, number>();
       const dlq: IncomingMessage[] = [];
-      const dlqSub = await bb.bus.subscribe({ groupId: `${group}-dlq-reader`, topics: [dlqTopicFor(group)], handler: async (m) => void dlq.push(m) });
+      const dlqSub = await bb.bus.subscribe({
+        groupId: `${group}-dlq-reader`,
+        topics: [dlqTopicFor(group)],
+        handler: async (m) => void dlq.push(m),
+      });
       const sub = await bb.bus.subscribe({
         groupId: group,
         topics: [t],
@@ -308,13 +374,24 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
       const group = `g-batch-${run}`;
       await bb.bus.ensureTopics([t, dlqTopicFor(group)]);
       const dlq: IncomingMessage[] = [];
-      const dlqSub = await bb.bus.subscribe({ groupId: `${group}-dlq-reader`, topics: [dlqTopicFor(group)], handler: async (m) => void dlq.push(m) });
+      const dlqSub = await bb.bus.subscribe({
+        groupId: `${group}-dlq-reader`,
+        topics: [dlqTopicFor(group)],
+        handler: async (m) => void dlq.push(m),
+      });
       const applied: string[] = [];
       const batchSizes: number[] = [];
       let duplicates = 0;
       const inbox = new Inbox(store);
       const env = (id: string): string =>
-        JSON.stringify({ eventId: id, type: 'Ticked', schemaVersion: 1, streamId: 's', tenant: 't', data: {} });
+        JSON.stringify({
+          eventId: id,
+          type: 'Ticked',
+          schemaVersion: 1,
+          streamId: 's',
+          tenant: 't',
+          data: {},
+        });
       const ids = Array.from({ length: 40 }, () => randomUUID());
       // All on one key (one partition): 20 clean messages, then a poison one, a re-sent id and 20 more.
       await bb.bus.publish(ids.slice(0, 20).map((id) => ({ topic: t, key: 'k', value: env(id) })));
@@ -346,7 +423,9 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
 
     it('rebuilds a projection from position 0 to the same state', async () => {
       const table = `test_totals_${run}`;
-      await bb.ds.query(`CREATE TABLE IF NOT EXISTS ${table} (stream text PRIMARY KEY, total int NOT NULL, events int NOT NULL)`);
+      await bb.ds.query(
+        `CREATE TABLE IF NOT EXISTS ${table} (stream text PRIMARY KEY, total int NOT NULL, events int NOT NULL)`,
+      );
       const projection: Projection = {
         name: `totals-${run}`,
         eventTypes: ['Deposited', 'Withdrawn'],

@@ -53,7 +53,8 @@ function readInfraFile(file: string): Partial<Infra> {
   for (const key of ['kafkaBrokers', 'databaseUrl'] as const) {
     const v = obj[key];
     if (v === undefined) continue;
-    if (typeof v !== 'string' || v === '') throw new Error(`${file}: field ${key} must be a non-empty string`);
+    if (typeof v !== 'string' || v === '')
+      throw new Error(`${file}: field ${key} must be a non-empty string`);
     out[key] = v;
   }
   return out;
@@ -70,7 +71,8 @@ export function getInfra(): Infra {
     databaseUrl: process.env['DATABASE_URL'] || undefined,
   };
   const file = infraFilePath();
-  const fromFile = fromEnv.kafkaBrokers && fromEnv.databaseUrl ? {} : existsSync(file) ? readInfraFile(file) : {};
+  const fromFile =
+    fromEnv.kafkaBrokers && fromEnv.databaseUrl ? {} : existsSync(file) ? readInfraFile(file) : {};
   const kafkaBrokers = fromEnv.kafkaBrokers ?? fromFile.kafkaBrokers;
   const databaseUrl = fromEnv.databaseUrl ?? fromFile.databaseUrl;
   const missing = [

@@ -1,5 +1,10 @@
 import { resolve } from 'node:path';
-import { credentials, loadPackageDefinition, type Client, type ServiceClientConstructor } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  type Client,
+  type ServiceClientConstructor,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import '@fusion/contracts/grpc';
@@ -27,7 +32,12 @@ export function createGrpcClient<T extends Client = Client>(
 }
 
 /** Promise wrapper of a unary grpc-js call. */
-export function unary<Req, Res>(client: Client, method: string, request: Req, deadlineMs = 30_000): Promise<Res> {
+export function unary<Req, Res>(
+  client: Client,
+  method: string,
+  request: Req,
+  deadlineMs = 30_000,
+): Promise<Res> {
   return new Promise((resolvePromise, reject) => {
     const fn = (client as unknown as Record<string, (...args: unknown[]) => unknown>)[method];
     if (typeof fn !== 'function') {
@@ -44,8 +54,15 @@ export function unary<Req, Res>(client: Client, method: string, request: Req, de
 export async function grpcHealthCheck(address: string, service = '', deadlineMs = 5000): Promise<string> {
   const client = createGrpcClient(address, 'grpc/health/v1/health.proto', 'grpc.health.v1.Health');
   try {
-    const res = await unary<{ service: string }, { status: string | number }>(client, 'Check', { service }, deadlineMs);
-    return typeof res.status === 'number' ? (['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UNKNOWN'][res.status] ?? String(res.status)) : res.status;
+    const res = await unary<{ service: string }, { status: string | number }>(
+      client,
+      'Check',
+      { service },
+      deadlineMs,
+    );
+    return typeof res.status === 'number'
+      ? (['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UNKNOWN'][res.status] ?? String(res.status))
+      : res.status;
   } finally {
     client.close();
   }
@@ -81,7 +98,12 @@ export function clientStream<Req, Res>(
 }
 
 /** Server-streaming call collected into an array. */
-export function serverStream<Req, Res>(client: Client, method: string, request: Req, deadlineMs = 600_000): Promise<Res[]> {
+export function serverStream<Req, Res>(
+  client: Client,
+  method: string,
+  request: Req,
+  deadlineMs = 600_000,
+): Promise<Res[]> {
   return new Promise((resolvePromise, reject) => {
     const fn = (client as unknown as Record<string, (...args: unknown[]) => NodeJS.ReadableStream>)[method];
     if (typeof fn !== 'function') {

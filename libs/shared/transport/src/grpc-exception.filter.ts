@@ -36,7 +36,8 @@ export function toGrpcError(exception: unknown): GrpcErrorPayload {
     rootLogger().error({ err: exception }, 'unhandled error in gRPC handler');
   }
   const metadata = new Metadata();
-  if (mapped.violations.length > 0) metadata.set('field-violations-bin', Buffer.from(JSON.stringify(mapped.violations)));
+  if (mapped.violations.length > 0)
+    metadata.set('field-violations-bin', Buffer.from(JSON.stringify(mapped.violations)));
   metadata.set('error-code', mapped.code);
   const code = grpcStatusOf(mapped.code) ?? status.INTERNAL;
   return { code, message: mapped.message, details: mapped.message, metadata };

@@ -2,7 +2,10 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import { catchError, tap, throwError, type Observable } from 'rxjs';
 import { histogram } from '@fusion/shared/telemetry';
 
-const duration = histogram('fusion_grpc_server_handling_seconds', 'gRPC handler duration', ['method', 'outcome']);
+const duration = histogram('fusion_grpc_server_handling_seconds', 'gRPC handler duration', [
+  'method',
+  'outcome',
+]);
 
 /** Duration histogram per gRPC method (adapters get metrics; domain code holds none). */
 @Injectable()

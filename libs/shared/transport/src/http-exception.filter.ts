@@ -12,25 +12,35 @@ export class ProblemJsonFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const body = exception.getResponse();
-      const detail = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+      const detail =
+        typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
       res
         .status(statusCode)
         .type('application/problem+json')
-        .json({ type: 'about:blank', title: exception.name, status: statusCode, detail: Array.isArray(detail) ? detail.join('; ') : String(detail) });
+        .json({
+          type: 'about:blank',
+          title: exception.name,
+          status: statusCode,
+          detail: Array.isArray(detail) ? detail.join('; ') : String(detail),
+        });
       return;
     }
     if (bodyParserProblem(exception, res)) return;
     const mapped = mapError(exception);
-    if (mapped.code === ErrorCode.Internal) rootLogger().error({ err: exception }, 'unhandled error in HTTP handler');
+    if (mapped.code === ErrorCode.Internal)
+      rootLogger().error({ err: exception }, 'unhandled error in HTTP handler');
     const statusCode = httpStatusOf(mapped.code);
-    res.status(statusCode).type('application/problem+json').json({
-      type: 'about:blank',
-      title: mapped.code,
-      status: statusCode,
-      code: mapped.code,
-      detail: mapped.message,
-      ...(mapped.violations.length > 0 ? { violations: mapped.violations } : {}),
-    });
+    res
+      .status(statusCode)
+      .type('application/problem+json')
+      .json({
+        type: 'about:blank',
+        title: mapped.code,
+        status: statusCode,
+        code: mapped.code,
+        detail: mapped.message,
+        ...(mapped.violations.length > 0 ? { violations: mapped.violations } : {}),
+      });
   }
 }
 
@@ -41,23 +51,29 @@ export class ProblemJsonFilter implements ExceptionFilter {
 export function bodyParserProblem(exception: unknown, res: Response): boolean {
   const e = exception as { type?: string; limit?: number; message?: string } | null;
   if (e?.type === 'entity.too.large') {
-    res.status(413).type('application/problem+json').json({
-      type: 'about:blank',
-      title: 'Payload Too Large',
-      status: 413,
-      code: ErrorCode.ResourceExhausted,
-      detail: `request body exceeds the limit of ${e.limit ?? '?'} bytes`,
-    });
+    res
+      .status(413)
+      .type('application/problem+json')
+      .json({
+        type: 'about:blank',
+        title: 'Payload Too Large',
+        status: 413,
+        code: ErrorCode.ResourceExhausted,
+        detail: `request body exceeds the limit of ${e.limit ?? '?'} bytes`,
+      });
     return true;
   }
   if (e?.type === 'entity.parse.failed') {
-    res.status(400).type('application/problem+json').json({
-      type: 'about:blank',
-      title: 'Bad Request',
-      status: 400,
-      code: ErrorCode.InvalidArgument,
-      detail: `request body is not valid JSON: ${e.message ?? ''}`,
-    });
+    res
+      .status(400)
+      .type('application/problem+json')
+      .json({
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        code: ErrorCode.InvalidArgument,
+        detail: `request body is not valid JSON: ${e.message ?? ''}`,
+      });
     return true;
   }
   return false;

@@ -6,7 +6,10 @@ import { applyScoredResponseEvents, SCORED_RESPONSE_EVENTS } from '@fusion/share
 export const DISTILLATION_PROJECTION_EVENTS = SCORED_RESPONSE_EVENTS;
 
 /** `distillation_responses`: responses with their latest scores, plus what SFT records need (gt, metric, length). */
-export function applyDistillationResponseEvents(m: EntityManager, events: readonly EventEnvelope[]): Promise<void> {
+export function applyDistillationResponseEvents(
+  m: EntityManager,
+  events: readonly EventEnvelope[],
+): Promise<void> {
   return applyScoredResponseEvents(m, events, {
     table: 'distillation_responses',
     extraColumns: [

@@ -15,12 +15,20 @@ import type { IngestLogsHandler } from '../../application/ingest-logs/ingest-log
 import type { IngestLogsResult } from '../../application/ingest-logs/ingest-logs.command';
 import type { LogRepository } from '../../application/ports/log-repository.port';
 import { RepositoryLogSink } from '../persistence/repository-log-sink';
-import { INGEST_LOGS_HANDLER, INGESTION_OPTIONS, LOG_REPOSITORY, type IngestionOptions } from '../ingestion.tokens';
+import {
+  INGEST_LOGS_HANDLER,
+  INGESTION_OPTIONS,
+  LOG_REPOSITORY,
+  type IngestionOptions,
+} from '../ingestion.tokens';
 import { protoToLooseRecord, recordToProto } from './log-record.proto-mapping';
 
 const STATUS = { accepted: 1, duplicate: 2, rejected: 3 } as const;
 const MAX_RESULTS = 1000;
-const ingested = counter('fusion_ingest_records_total', 'Log records ingested, by outcome', ['transport', 'status']);
+const ingested = counter('fusion_ingest_records_total', 'Log records ingested, by outcome', [
+  'transport',
+  'status',
+]);
 
 function emptyResult(): IngestLogsResult {
   return { accepted: 0, duplicates: 0, rejected: 0, rejectedByReason: {}, outcomes: [] };
@@ -36,7 +44,9 @@ export class IngestionGrpcController {
   ) {}
 
   @GrpcStreamMethod('IngestionService', 'IngestLogs')
-  ingestLogs(requests: Observable<ingestionV1.IngestLogsRequest>): Observable<ingestionV1.IngestLogsResponse> {
+  ingestLogs(
+    requests: Observable<ingestionV1.IngestLogsRequest>,
+  ): Observable<ingestionV1.IngestLogsResponse> {
     let offset = 0;
     const correlationId = randomUUID();
     return requests.pipe(
@@ -56,8 +66,10 @@ export class IngestionGrpcController {
         acc.accepted += r.accepted;
         acc.duplicates += r.duplicates;
         acc.rejected += r.rejected;
-        for (const [k, v] of Object.entries(r.rejectedByReason)) acc.rejectedByReason[k] = (acc.rejectedByReason[k] ?? 0) + v;
-        for (const o of r.outcomes) if (o.status !== 'accepted' && acc.outcomes.length < MAX_RESULTS) acc.outcomes.push(o);
+        for (const [k, v] of Object.entries(r.rejectedByReason))
+          acc.rejectedByReason[k] = (acc.rejectedByReason[k] ?? 0) + v;
+        for (const o of r.outcomes)
+          if (o.status !== 'accepted' && acc.outcomes.length < MAX_RESULTS) acc.outcomes.push(o);
         return acc;
       }, emptyResult()),
       map((total) => {
@@ -109,12 +121,18 @@ export class IngestionGrpcController {
   importDataset(req: ingestionV1.ImportDatasetRequest): Observable<ingestionV1.ImportDatasetResponse> {
     const format = (req.format || 'auto') as ImportFormat | 'auto';
     if (format !== 'auto' && !IMPORT_FORMATS.includes(format)) {
-      throw DomainError.invalidArgument('format', `unknown format '${req.format}'; use auto, ${IMPORT_FORMATS.join(', ')}`);
+      throw DomainError.invalidArgument(
+        'format',
+        `unknown format '${req.format}'; use auto, ${IMPORT_FORMATS.join(', ')}`,
+      );
     }
     const path = resolveImportPath(req.path, this.options.importRoots);
     const tenant = req.tenant || undefined;
     return new Observable<ingestionV1.ImportDatasetResponse>((sub) => {
-      const sink = new RepositoryLogSink(this.repository, { correlationId: randomUUID(), ...currentTraceContext() });
+      const sink = new RepositoryLogSink(this.repository, {
+        correlationId: randomUUID(),
+        ...currentTraceContext(),
+      });
       importLogs(
         {
           path,

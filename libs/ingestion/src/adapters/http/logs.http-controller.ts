@@ -8,9 +8,17 @@ import type { IngestLogsHandler } from '../../application/ingest-logs/ingest-log
 import type { RecordOutcome } from '../../application/ingest-logs/ingest-logs.command';
 import type { LogRepository } from '../../application/ports/log-repository.port';
 import { toCanonicalRecord } from '../../domain/canonical-format';
-import { INGEST_LOGS_HANDLER, INGESTION_OPTIONS, LOG_REPOSITORY, type IngestionOptions } from '../ingestion.tokens';
+import {
+  INGEST_LOGS_HANDLER,
+  INGESTION_OPTIONS,
+  LOG_REPOSITORY,
+  type IngestionOptions,
+} from '../ingestion.tokens';
 
-const ingested = counter('fusion_ingest_records_total', 'Log records ingested, by outcome', ['transport', 'status']);
+const ingested = counter('fusion_ingest_records_total', 'Log records ingested, by outcome', [
+  'transport',
+  'status',
+]);
 
 interface ParsedBody {
   /** Parsed records with their position in the body. */
@@ -68,13 +76,20 @@ export class LogsHttpController {
     for (const o of result.outcomes) o.index = parsed.records[o.index]?.index ?? o.index;
     for (const bad of parsed.unparsable) {
       result.rejected += 1;
-      result.rejectedByReason[RejectionReason.MalformedJson] = (result.rejectedByReason[RejectionReason.MalformedJson] ?? 0) + 1;
+      result.rejectedByReason[RejectionReason.MalformedJson] =
+        (result.rejectedByReason[RejectionReason.MalformedJson] ?? 0) + 1;
       result.outcomes.push({
         index: bad.index,
         recordId: '',
         status: 'rejected',
         reason: RejectionReason.MalformedJson,
-        violations: [{ field: `line ${bad.line}`, code: RejectionReason.MalformedJson, reason: `not JSON: ${bad.message}` }],
+        violations: [
+          {
+            field: `line ${bad.line}`,
+            code: RejectionReason.MalformedJson,
+            reason: `not JSON: ${bad.message}`,
+          },
+        ],
       });
     }
     result.outcomes.sort((a, b) => a.index - b.index);
@@ -86,7 +101,10 @@ export class LogsHttpController {
       duplicates: result.duplicates,
       rejected: result.rejected,
       rejected_by_reason: result.rejectedByReason,
-      results: result.outcomes.filter((o) => o.status !== 'accepted').slice(0, 1000).map(toJson),
+      results: result.outcomes
+        .filter((o) => o.status !== 'accepted')
+        .slice(0, 1000)
+        .map(toJson),
     };
   }
 
@@ -101,7 +119,10 @@ export class LogsHttpController {
   private parse(body: unknown, contentType: string): ParsedBody {
     if (typeof body === 'string') {
       if (/ndjson|jsonl|text\/plain/.test(contentType)) return parseNdjson(body);
-      throw DomainError.invalidArgument('body', 'send a JSON array, {"records": [...]} or NDJSON (application/x-ndjson)');
+      throw DomainError.invalidArgument(
+        'body',
+        'send a JSON array, {"records": [...]} or NDJSON (application/x-ndjson)',
+      );
     }
     if (Array.isArray(body)) return fromArray(body);
     if (body && typeof body === 'object' && Array.isArray((body as { records?: unknown }).records)) {
@@ -115,5 +136,11 @@ export class LogsHttpController {
 }
 
 function toJson(o: RecordOutcome): unknown {
-  return { index: o.index, record_id: o.recordId, status: o.status, reason: o.reason, violations: o.violations };
+  return {
+    index: o.index,
+    record_id: o.recordId,
+    status: o.status,
+    reason: o.reason,
+    violations: o.violations,
+  };
 }

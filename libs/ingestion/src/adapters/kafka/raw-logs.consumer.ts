@@ -6,7 +6,10 @@ import { counter, rootLogger } from '@fusion/shared/telemetry';
 import type { IngestLogsHandler } from '../../application/ingest-logs/ingest-logs.handler';
 import { INGEST_LOGS_HANDLER, INGESTION_OPTIONS, type IngestionOptions } from '../ingestion.tokens';
 
-const ingested = counter('fusion_ingest_records_total', 'Log records ingested, by outcome', ['transport', 'status']);
+const ingested = counter('fusion_ingest_records_total', 'Log records ingested, by outcome', [
+  'transport',
+  'status',
+]);
 
 /**
  * Consumes canonical records (one JSON object per message, or a JSON array) that producers publish to
@@ -40,7 +43,9 @@ export class RawLogsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
         const result = await this.ingest.execute(
           { records, transport: 'kafka' },
           {
-            correlationId: message.headers['correlation-id'] ?? `kafka:${message.topic}:${message.partition}:${message.offset}`,
+            correlationId:
+              message.headers['correlation-id'] ??
+              `kafka:${message.topic}:${message.partition}:${message.offset}`,
             ...(message.headers['traceparent'] ? { traceparent: message.headers['traceparent'] } : {}),
           },
         );
@@ -52,7 +57,10 @@ export class RawLogsConsumer implements OnApplicationBootstrap, OnModuleDestroy 
           // The valid records of the message are stored; the message goes to the DLQ for the invalid ones.
           const why = bad
             .slice(0, 5)
-            .map((o) => `record ${o.index}${o.recordId ? ` (${o.recordId})` : ''}: ${o.violations.map((v) => `${v.field}: ${v.reason}`).join('; ')}`)
+            .map(
+              (o) =>
+                `record ${o.index}${o.recordId ? ` (${o.recordId})` : ''}: ${o.violations.map((v) => `${v.field}: ${v.reason}`).join('; ')}`,
+            )
             .join(' | ');
           throw new PoisonMessageError(`${bad.length} of ${records.length} records rejected: ${why}`);
         }

@@ -18,7 +18,9 @@ export class CreateIngestionLogRecords1767225700000 implements MigrationInterfac
         ingested_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (tenant, record_id)
       )`);
-    await q.query(`CREATE INDEX IF NOT EXISTS ingestion_log_records_tenant_seq ON ingestion_log_records (tenant, seq)`);
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS ingestion_log_records_tenant_seq ON ingestion_log_records (tenant, seq)`,
+    );
     await q.query(
       `CREATE INDEX IF NOT EXISTS ingestion_log_records_query ON ingestion_log_records (tenant, query_id)`,
     );

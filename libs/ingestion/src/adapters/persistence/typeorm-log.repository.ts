@@ -2,7 +2,12 @@ import type { DataSource } from 'typeorm';
 import { LogRecorded, streamIdForQuery, type LogRecord, type LogRecordedV1 } from '@fusion/contracts';
 import { entityManagerOf, type AppendRequest, type EventStore } from '@fusion/shared/event-store';
 import { DomainError, uuidFromName } from '@fusion/shared/kernel';
-import type { IngestContext, LogPage, LogRepository, StoreOutcome } from '../../application/ports/log-repository.port';
+import type {
+  IngestContext,
+  LogPage,
+  LogRepository,
+  StoreOutcome,
+} from '../../application/ports/log-repository.port';
 
 const CHUNK = 500;
 
@@ -61,7 +66,9 @@ export class TypeOrmLogRepository implements LogRepository {
       const acceptedKeys = new Set(inserted.map((r) => `${r.tenant}\u0000${r.recordId}`));
       return {
         accepted: inserted.map((r) => r.recordId),
-        duplicates: unique.filter((r) => !acceptedKeys.has(`${r.tenant}\u0000${r.recordId}`)).map((r) => r.recordId),
+        duplicates: unique
+          .filter((r) => !acceptedKeys.has(`${r.tenant}\u0000${r.recordId}`))
+          .map((r) => r.recordId),
       };
     });
   }
@@ -103,9 +110,10 @@ export class TypeOrmLogRepository implements LogRepository {
   }
 
   async count(tenant: string): Promise<number> {
-    const rows = (await this.ds.query(`SELECT count(*)::int AS n FROM ingestion_log_records WHERE tenant = $1`, [
-      tenant,
-    ])) as { n: number }[];
+    const rows = (await this.ds.query(
+      `SELECT count(*)::int AS n FROM ingestion_log_records WHERE tenant = $1`,
+      [tenant],
+    )) as { n: number }[];
     return Number(rows[0]?.n ?? 0);
   }
 }

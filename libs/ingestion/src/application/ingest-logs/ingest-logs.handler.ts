@@ -56,7 +56,13 @@ export class IngestLogsHandler {
         });
       }
     });
-    const stored = valid.length > 0 ? await this.deps.repository.store(valid.map((v) => v.record), ctx) : null;
+    const stored =
+      valid.length > 0
+        ? await this.deps.repository.store(
+            valid.map((v) => v.record),
+            ctx,
+          )
+        : null;
     const accepted = new Set(stored?.accepted ?? []);
     let acceptedCount = 0;
     let duplicateCount = 0;
@@ -64,10 +70,22 @@ export class IngestLogsHandler {
       // A record id repeated inside one batch is stored once: the first is accepted, the rest duplicates.
       if (accepted.delete(v.record.recordId)) {
         acceptedCount += 1;
-        outcomes.push({ index: v.index, recordId: v.record.recordId, status: 'accepted', reason: null, violations: [] });
+        outcomes.push({
+          index: v.index,
+          recordId: v.record.recordId,
+          status: 'accepted',
+          reason: null,
+          violations: [],
+        });
       } else {
         duplicateCount += 1;
-        outcomes.push({ index: v.index, recordId: v.record.recordId, status: 'duplicate', reason: null, violations: [] });
+        outcomes.push({
+          index: v.index,
+          recordId: v.record.recordId,
+          status: 'duplicate',
+          reason: null,
+          violations: [],
+        });
       }
     }
     outcomes.sort((a, b) => a.index - b.index);

@@ -29,6 +29,9 @@ export interface LogPage {
 export interface LogRepository {
   store(records: readonly LogRecord[], ctx?: IngestContext): Promise<StoreOutcome>;
   get(tenant: string, recordId: string): Promise<LogRecord | null>;
-  list(tenant: string, opts: { pageSize: number; cursor?: string; queryId?: string; llm?: string }): Promise<LogPage>;
+  list(
+    tenant: string,
+    opts: { pageSize: number; cursor?: string; queryId?: string; llm?: string },
+  ): Promise<LogPage>;
   count(tenant: string): Promise<number>;
 }

@@ -1,7 +1,13 @@
 import { parseCandidate, type RouteDecidedV1 } from '@fusion/contracts';
 import { DomainError, ErrorCode, isDomainError, type Clock, type IdGenerator } from '@fusion/shared/kernel';
 import type { ChatMessage, Embedder } from '@fusion/shared/llm';
-import { assertPolicyShape, decide, resolvePolicy, type ResolvedPolicy, type RoutingDecision } from '../../domain/policy';
+import {
+  assertPolicyShape,
+  decide,
+  resolvePolicy,
+  type ResolvedPolicy,
+  type RoutingDecision,
+} from '../../domain/policy';
 import type { RouterModel } from '../../domain/router';
 import type { BackendCatalog, TenantBackends } from '../backends/backend-catalog.port';
 import type { RouteEventContext, LogBackSink, RouteEventSink } from '../ports/route-event.sink.port';

@@ -35,7 +35,9 @@ export class CreateEventStore1767225600000 implements MigrationInterface {
         attempts integer NOT NULL DEFAULT 0,
         last_error text
       )`);
-    await q.query(`CREATE INDEX IF NOT EXISTS outbox_pending_idx ON outbox (source, id) WHERE published_at IS NULL`);
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS outbox_pending_idx ON outbox (source, id) WHERE published_at IS NULL`,
+    );
     await q.query(`
       CREATE TABLE IF NOT EXISTS projection_checkpoints (
         name text PRIMARY KEY,

@@ -19,7 +19,10 @@ describe('lockDataDir', () => {
 
   it('takes over a lock whose owner is gone', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'pglite-lock-')), 'pglite');
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    const dead = spawnSync(process.execPath, [
+      '-e',
+      'process.stdout.write(String(process.pid))',
+    ]).stdout.toString();
     writeFileSync(`${dir}.lock`, dead);
     const release = lockDataDir(dir);
     expect(readFileSync(`${dir}.lock`, 'utf8')).toBe(String(process.pid));

@@ -1,5 +1,15 @@
 import { EventEmitter } from 'node:events';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite, types, type PGliteOptions } from '@electric-sql/pglite';
@@ -101,7 +111,9 @@ export function createPGliteDriver(opts: PGlitePoolOptions): { Pool: new () => E
   };
 
   class PGlitePool extends EventEmitter {
-    connect(cb: (err: Error | null, client: PGliteClient | null, release: (err?: unknown) => void) => void): void {
+    connect(
+      cb: (err: Error | null, client: PGliteClient | null, release: (err?: unknown) => void) => void,
+    ): void {
       void (async () => {
         let release: (() => void) | undefined;
         try {
@@ -179,7 +191,10 @@ async function openPGlite(dataDir: string | undefined): Promise<PGlite> {
   const cached = templatePath();
   if (existsSync(cached)) {
     try {
-      return await PGlite.create(target, { parsers: pgCompatibleParsers, loadDataDir: new Blob([readFileSync(cached)]) });
+      return await PGlite.create(target, {
+        parsers: pgCompatibleParsers,
+        loadDataDir: new Blob([readFileSync(cached)]),
+      });
     } catch {
       // A corrupt or incompatible template: fall through and rebuild it.
     }

@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  fakeEmbeddingOf,
-  startFakeOpenAi,
-  type FakeOpenAiServer,
-} from '@fusion/shared/testing';
+import { fakeEmbeddingOf, startFakeOpenAi, type FakeOpenAiServer } from '@fusion/shared/testing';
 import { OpenAiCompatibleEmbedder } from './openai-compatible.embedder';
 
 function normalised(v: number[]): number[] {

@@ -7,7 +7,10 @@ import { stripThinkPhrase } from '../../domain/think-phrase';
 export const THOUGHT_PROJECTION_EVENTS = SCORED_RESPONSE_EVENTS;
 
 /** `thought_responses`: responses with their latest scores; think-mode queries stored without the think phrase. */
-export function applyThoughtResponseEvents(m: EntityManager, events: readonly EventEnvelope[]): Promise<void> {
+export function applyThoughtResponseEvents(
+  m: EntityManager,
+  events: readonly EventEnvelope[],
+): Promise<void> {
   return applyScoredResponseEvents(m, events, {
     table: 'thought_responses',
     queryOf: (r) => (r.promptMode === 'think' ? stripThinkPhrase(r.query) : r.query),
