@@ -104,6 +104,15 @@ export async function openLoop(
   };
 }
 
+export interface ClosedResult {
+  concurrency: number;
+  seconds: number;
+  requests: number;
+  rps: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+
 /** Closed loop with `concurrency` callers: the maximum sustainable throughput. */
 export async function closedLoop(
   client: Client,
@@ -111,14 +120,7 @@ export async function closedLoop(
   makeRequest: (i: number) => unknown,
   concurrency: number,
   seconds: number,
-): Promise<{
-  concurrency: number;
-  seconds: number;
-  requests: number;
-  rps: number;
-  p50_ms: number;
-  p99_ms: number;
-}> {
+): Promise<ClosedResult> {
   const fn = (client as unknown as Record<string, (...a: unknown[]) => unknown>)[method];
   if (typeof fn !== 'function') throw new Error(`no method ${method}`);
   const end = Date.now() + seconds * 1000;

@@ -19,7 +19,7 @@ import { clientStream, createGrpcClient, unary } from '@fusion/shared/transport'
 import { paperModels } from '../../test/fixtures/fusionbench/fusionbench-fixture';
 import { kafkaNamespace, startServiceProcess, type ServiceProcess } from '../../test/support/service-process';
 import { ensureInfra, machine, progress, writeResults } from '../support';
-import type { LoadResult } from './load';
+import type { ClosedResult, LoadResult } from './load';
 import { PROTO_ROOT } from '@fusion/shared/transport';
 
 function arg(name: string, fallback: number): number {
@@ -31,15 +31,6 @@ const QUERIES = arg('queries', 6400);
 const RPS = arg('rps', 500);
 const SECONDS = arg('seconds', 20);
 const TENANT = `bench-route-${Date.now().toString(36)}`;
-
-interface ClosedResult {
-  concurrency: number;
-  seconds: number;
-  requests: number;
-  rps: number;
-  p50_ms: number;
-  p99_ms: number;
-}
 
 /** Runs the load generator as its own lean process (see load-worker.ts). */
 function runLoadWorker(
