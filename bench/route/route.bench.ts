@@ -20,6 +20,7 @@ import { paperModels } from '../../test/fixtures/fusionbench/fusionbench-fixture
 import { kafkaNamespace, startServiceProcess, type ServiceProcess } from '../../test/support/service-process';
 import { ensureInfra, machine, progress, writeResults } from '../support';
 import type { ClosedResult, LoadResult } from './load';
+import type { ServerWindow } from './load-worker';
 import { PROTO_ROOT } from '@fusion/shared/transport';
 
 function arg(name: string, fallback: number): number {
@@ -33,9 +34,13 @@ const SECONDS = arg('seconds', 20);
 const TENANT = `bench-route-${Date.now().toString(36)}`;
 
 /** Runs the load generator as its own lean process (see load-worker.ts). */
-function runLoadWorker(
-  job: Record<string, unknown>,
-): Promise<{ open_loop: LoadResult; closed_loop: ClosedResult }> {
+interface WorkerResult {
+  open_loop: LoadResult;
+  closed_loop: ClosedResult;
+  server: ServerWindow | null;
+}
+
+function runLoadWorker(job: Record<string, unknown>): Promise<WorkerResult> {
   return new Promise((res, rej) => {
     const child = spawn(
       process.execPath,
@@ -175,7 +180,7 @@ async function main(): Promise<void> {
     // 3. The floor and the routing service, same load generator, same run.
     echo = await startEcho();
 
-    const results: Record<string, { open_loop: LoadResult; closed_loop: ClosedResult }> = {};
+    const results: Record<string, WorkerResult> = {};
     const targets = [
       {
         name: 'grpc_echo_floor',
@@ -192,6 +197,7 @@ async function main(): Promise<void> {
         service: 'fusion.routing.v1.RoutingService',
         method: 'RouteQuery',
         template: { tenant: TENANT, query: '$text', policy: { scenario: 'balance' }, mode: 1 },
+        metricsUrl: `${routing.httpUrl}/metrics`,
       },
     ];
     for (const t of targets) {
@@ -267,6 +273,14 @@ async function main(): Promise<void> {
       row('bare grpc-js echo (floor)', floor),
       row('RouteQuery decide', route),
       '',
+      ...(route.server
+        ? [
+            `The routing process during the open loop (its own /metrics): event-loop delay max ${route.server.event_loop_lag_max_ms} ms,`,
+            `p99 ${route.server.event_loop_lag_p99_ms} ms; GC ${route.server.gc_ms} ms in ${SECONDS} s; CPU ${route.server.cpu_ms_per_request} ms per request.`,
+            `Slowest request due ${route.open_loop.max_at_s} s into the open loop (${route.open_loop.max_ms} ms).`,
+            '',
+          ]
+        : []),
       `Route / floor: p50 ${out.ratios.p50_route_over_floor}x, p99 ${out.ratios.p99_route_over_floor}x, max throughput ${out.ratios.max_rps_route_over_floor}x.`,
       `Target p99 < 5 ms at ${RPS} req/s: ${out.target.met ? 'met' : 'NOT met'}.`,
       '',
