@@ -200,13 +200,21 @@ export function describeBackboneContract(label: string, open: () => Promise<Back
       relay.start();
       await waitFor(() => received.length === 1, 30_000, 'the row behind the oversized one');
       expect((JSON.parse(received[0]!.value.toString()) as EventEnvelope).type).toBe('Small');
+      // The relay publishes inside its transaction and commits after: wait for the commit (both rows leave the
+      // pending set, one parked, one published) before reading their state.
+      await waitFor(
+        async () => (await relay.pendingCount()) === 0,
+        30_000,
+        'the relay transaction to commit',
+      );
       const rows = (await bb.ds.query(
-        `SELECT attempts, failed_at IS NOT NULL AS parked, last_error FROM outbox WHERE source = $1 AND message_key = $2 ORDER BY id`,
+        `SELECT attempts, failed_at IS NOT NULL AS parked, published_at IS NOT NULL AS published, last_error
+           FROM outbox WHERE source = $1 AND message_key = $2 ORDER BY id`,
         [source2, stream],
-      )) as { attempts: number; parked: boolean; last_error: string | null }[];
+      )) as { attempts: number; parked: boolean; published: boolean; last_error: string | null }[];
       expect(rows[0]).toMatchObject({ attempts: 2, parked: true });
       expect(rows[0]!.last_error).toMatch(/larger than the max message size|too large/i);
-      expect(await relay.pendingCount()).toBe(0);
+      expect(rows[1]).toMatchObject({ parked: false, published: true });
       await relay.stop();
       await sub.stop();
     });
