@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import {
   LogRecorded,
   ResponseJudged,
@@ -138,4 +138,45 @@ export async function applyScoredResponseEvents(
     `INSERT INTO ${spec.table} AS t (tenant, record_id, query_id, judge_score)`,
     `ON CONFLICT (tenant, record_id) DO UPDATE SET judge_score = EXCLUDED.judge_score, updated_at = now()`,
   );
+}
+
+/** One logged query of a scored-response table's train split. */
+export interface ScoredTrainQuery {
+  taskName: string;
+  queryId: string;
+  query: string;
+}
+
+/**
+ * The train split's queries in a scored-response table, one row per query (the direct row's text first when there
+ * is one), only those with a response (`nonEmptyResponse`: and not an empty one).
+ */
+export async function listScoredTrainQueries(
+  ds: DataSource,
+  table: string,
+  tenant: string,
+  opts: { nonEmptyResponse?: boolean } = {},
+): Promise<ScoredTrainQuery[]> {
+  const rows = (await ds.query(
+    `SELECT DISTINCT ON (task_name, query_id) task_name, query_id, query
+       FROM ${table}
+      WHERE tenant = $1 AND split = 'train' AND response IS NOT NULL${opts.nonEmptyResponse ? ` AND response <> ''` : ''}
+      ORDER BY task_name, query_id, (prompt_mode = 'direct') DESC`,
+    [tenant],
+  )) as { task_name: string; query_id: string; query: string }[];
+  return rows.map((r) => ({ taskName: r.task_name, queryId: r.query_id, query: r.query }));
+}
+
+/** Responses in a scored-response table: all of the tenant's, and those of the train split. */
+export async function countScoredResponses(
+  ds: DataSource,
+  table: string,
+  tenant: string,
+): Promise<{ total: number; train: number }> {
+  const rows = (await ds.query(
+    `SELECT count(*)::int AS total, count(*) FILTER (WHERE split = 'train')::int AS train
+       FROM ${table} WHERE tenant = $1 AND response IS NOT NULL`,
+    [tenant],
+  )) as { total: number; train: number }[];
+  return { total: Number(rows[0]?.total ?? 0), train: Number(rows[0]?.train ?? 0) };
 }

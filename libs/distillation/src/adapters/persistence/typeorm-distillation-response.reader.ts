@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { countScoredResponses, listScoredTrainQueries } from '@fusion/shared/event-store';
 import type { PromptMode } from '@fusion/contracts';
 import type { DistillationResponse } from '../../domain/distillation-response';
 import type { SftQueryRef } from '../../domain/sft-dataset.builder';
@@ -25,16 +26,8 @@ const num = (v: string | number | null): number | null => (v === null ? null : N
 export class TypeOrmDistillationResponseReader implements DistillationResponseReader {
   constructor(private readonly ds: DataSource) {}
 
-  async listTrainQueries(tenant: string): Promise<SftQueryRef[]> {
-    // One row per query, the direct row's text first when there is one.
-    const rows = (await this.ds.query(
-      `SELECT DISTINCT ON (task_name, query_id) task_name, query_id, query
-         FROM distillation_responses
-        WHERE tenant = $1 AND split = 'train' AND response IS NOT NULL
-        ORDER BY task_name, query_id, (prompt_mode = 'direct') DESC`,
-      [tenant],
-    )) as { task_name: string; query_id: string; query: string }[];
-    return rows.map((r) => ({ taskName: r.task_name, queryId: r.query_id, query: r.query }));
+  listTrainQueries(tenant: string): Promise<SftQueryRef[]> {
+    return listScoredTrainQueries(this.ds, 'distillation_responses', tenant);
   }
 
   async listTrainResponses(tenant: string, queryIds: readonly string[]): Promise<DistillationResponse[]> {
@@ -63,12 +56,7 @@ export class TypeOrmDistillationResponseReader implements DistillationResponseRe
     }));
   }
 
-  async counts(tenant: string): Promise<{ total: number; train: number }> {
-    const rows = (await this.ds.query(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE split = 'train')::int AS train
-         FROM distillation_responses WHERE tenant = $1 AND response IS NOT NULL`,
-      [tenant],
-    )) as { total: number; train: number }[];
-    return { total: Number(rows[0]?.total ?? 0), train: Number(rows[0]?.train ?? 0) };
+  counts(tenant: string): Promise<{ total: number; train: number }> {
+    return countScoredResponses(this.ds, 'distillation_responses', tenant);
   }
 }

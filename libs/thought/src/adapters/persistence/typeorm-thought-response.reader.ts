@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { countScoredResponses, listScoredTrainQueries } from '@fusion/shared/event-store';
 import type { PromptMode } from '@fusion/contracts';
 import type { QueryRef } from '../../domain/query-groups';
 import type { ThoughtResponse } from '../../domain/thought-response';
@@ -23,16 +24,8 @@ const CHUNK = 500;
 export class TypeOrmThoughtResponseReader implements ThoughtResponseReader {
   constructor(private readonly ds: DataSource) {}
 
-  async listTrainQueries(tenant: string): Promise<QueryRef[]> {
-    // One row per query, the direct row's text first when there is one.
-    const rows = (await this.ds.query(
-      `SELECT DISTINCT ON (task_name, query_id) task_name, query_id, query
-         FROM thought_responses
-        WHERE tenant = $1 AND split = 'train' AND response IS NOT NULL AND response <> ''
-        ORDER BY task_name, query_id, (prompt_mode = 'direct') DESC`,
-      [tenant],
-    )) as { task_name: string; query_id: string; query: string }[];
-    return rows.map((r) => ({ taskName: r.task_name, queryId: r.query_id, query: r.query }));
+  listTrainQueries(tenant: string): Promise<QueryRef[]> {
+    return listScoredTrainQueries(this.ds, 'thought_responses', tenant, { nonEmptyResponse: true });
   }
 
   async listTrainResponses(tenant: string, queryIds: readonly string[]): Promise<ThoughtResponse[]> {
@@ -62,12 +55,7 @@ export class TypeOrmThoughtResponseReader implements ThoughtResponseReader {
     }));
   }
 
-  async counts(tenant: string): Promise<{ total: number; train: number }> {
-    const rows = (await this.ds.query(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE split = 'train')::int AS train
-         FROM thought_responses WHERE tenant = $1 AND response IS NOT NULL`,
-      [tenant],
-    )) as { total: number; train: number }[];
-    return { total: Number(rows[0]?.total ?? 0), train: Number(rows[0]?.train ?? 0) };
+  counts(tenant: string): Promise<{ total: number; train: number }> {
+    return countScoredResponses(this.ds, 'thought_responses', tenant);
   }
 }
