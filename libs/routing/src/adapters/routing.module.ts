@@ -28,7 +28,7 @@ import type { RoutingSampleStore } from '../application/ports/routing-sample.sto
 import type { RouterRegistryStore } from '../application/ports/router-registry.store.port';
 import type { ThoughtAugmenter } from '../application/ports/thought-augmenter.port';
 import type { RouterTrainingRunner } from '../application/ports/training-runner.port';
-import { PromoteRouterHandler } from '../application/registry/promote-router.handler';
+import { PromoteRouterHandler, type PromoteRouterDeps } from '../application/registry/promote-router.handler';
 import { BestSingleFallback } from '../application/serving/best-single.fallback';
 import { ChampionCache } from '../application/serving/champion-cache';
 import { RouteQueryHandler } from '../application/serving/route-query.handler';
@@ -93,6 +93,39 @@ function embedderFrom(o: RoutingOptions): Embedder {
     });
   }
   return new HashedNgramEmbedder();
+}
+
+/** What training (TrainRouter) and promotion (PromoteRouter) both need, from the same providers. */
+const LIFECYCLE_INJECT = [
+  ROUTING_SAMPLE_STORE,
+  ROUTER_REGISTRY_STORE,
+  CHAMPION_CACHE,
+  ROUTING_EMBEDDER,
+  TRAINING_RUNNER,
+  BACKEND_CATALOG,
+];
+type LifecycleProviders = [
+  RoutingSampleStore,
+  RouterRegistryStore,
+  ChampionCache,
+  Embedder,
+  RouterTrainingRunner,
+  BackendCatalog,
+];
+
+function lifecycleDeps(
+  o: RoutingOptions,
+  ...[samples, registry, cache, embedder, runner, backends]: LifecycleProviders
+): PromoteRouterDeps {
+  return {
+    samples,
+    registry,
+    cache,
+    embedder,
+    runner,
+    settings: settingsOf(o),
+    describe: describeWith(backends),
+  };
 }
 
 function settingsOf(o: RoutingOptions): TrainingSettings {
@@ -224,61 +257,18 @@ export class RoutingModule {
       },
       {
         provide: TRAIN_ROUTER_HANDLER,
-        inject: [
-          ROUTING_SAMPLE_STORE,
-          ROUTER_REGISTRY_STORE,
-          CHAMPION_CACHE,
-          ROUTING_EMBEDDER,
-          TRAINING_RUNNER,
-          BACKEND_CATALOG,
-        ],
-        useFactory: (
-          samples: RoutingSampleStore,
-          registry: RouterRegistryStore,
-          cache: ChampionCache,
-          embedder: Embedder,
-          runner: RouterTrainingRunner,
-          backends: BackendCatalog,
-        ) =>
+        inject: LIFECYCLE_INJECT,
+        useFactory: (...deps: LifecycleProviders) =>
           new TrainRouterHandler({
-            samples,
-            registry,
-            cache,
-            embedder,
-            runner,
-            settings: settingsOf(o),
-            describe: describeWith(backends),
+            ...lifecycleDeps(o, ...deps),
             metrics: promRoutingMetrics,
             logger: logger(),
           }),
       },
       {
         provide: PROMOTE_ROUTER_HANDLER,
-        inject: [
-          ROUTING_SAMPLE_STORE,
-          ROUTER_REGISTRY_STORE,
-          CHAMPION_CACHE,
-          ROUTING_EMBEDDER,
-          TRAINING_RUNNER,
-          BACKEND_CATALOG,
-        ],
-        useFactory: (
-          samples: RoutingSampleStore,
-          registry: RouterRegistryStore,
-          cache: ChampionCache,
-          embedder: Embedder,
-          runner: RouterTrainingRunner,
-          backends: BackendCatalog,
-        ) =>
-          new PromoteRouterHandler({
-            samples,
-            registry,
-            cache,
-            embedder,
-            runner,
-            settings: settingsOf(o),
-            describe: describeWith(backends),
-          }),
+        inject: LIFECYCLE_INJECT,
+        useFactory: (...deps: LifecycleProviders) => new PromoteRouterHandler(lifecycleDeps(o, ...deps)),
       },
       {
         provide: AUTO_TRAIN_SCHEDULER,
