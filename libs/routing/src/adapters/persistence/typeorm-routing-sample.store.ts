@@ -8,6 +8,9 @@ import type {
 } from '../../application/ports/routing-sample.store.port';
 import { returnedRows } from './training-samples.projection';
 
+/** The samples a router trains on: scored, with a query and a candidate. */
+const SCORED = `tenant = $1 AND performance IS NOT NULL AND query IS NOT NULL AND candidate IS NOT NULL`;
+
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** Reads of the `routing_samples` projection (writes happen in `applySampleEvents`, inside the consumer's transaction). */
@@ -19,7 +22,7 @@ export class TypeOrmRoutingSampleStore implements RoutingSampleStore {
       `SELECT record_id, query_id, task_name, task_domain, query, candidate, performance, cost_usd, judge_score,
               latency_ms, split
          FROM routing_samples
-        WHERE tenant = $1 AND performance IS NOT NULL AND query IS NOT NULL AND candidate IS NOT NULL
+        WHERE ${SCORED}
         ORDER BY record_id`,
       [tenant],
     )) as Record<string, unknown>[];
@@ -46,18 +49,17 @@ export class TypeOrmRoutingSampleStore implements RoutingSampleStore {
   }
 
   async candidateSummary(tenant: string): Promise<CandidateSummary> {
-    const where = `tenant = $1 AND performance IS NOT NULL AND query IS NOT NULL AND candidate IS NOT NULL`;
     const cells = (await this.ds.query(
       `SELECT task_name, candidate,
               COALESCE(sum(performance), 0) AS ps, count(performance)::int AS pn,
               COALESCE(sum(cost_usd), 0) AS cs, count(cost_usd)::int AS cn,
               COALESCE(sum(latency_ms), 0) AS ls, count(latency_ms)::int AS ln
-         FROM routing_samples WHERE ${where} GROUP BY task_name, candidate`,
+         FROM routing_samples WHERE ${SCORED} GROUP BY task_name, candidate`,
       [tenant],
     )) as Record<string, unknown>[];
     const ranges = (await this.ds.query(
       `SELECT task_name, min(performance) AS pmin, max(performance) AS pmax, min(cost_usd) AS cmin, max(cost_usd) AS cmax
-         FROM routing_samples WHERE ${where} GROUP BY task_name`,
+         FROM routing_samples WHERE ${SCORED} GROUP BY task_name`,
       [tenant],
     )) as Record<string, unknown>[];
     return {
