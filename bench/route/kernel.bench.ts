@@ -5,7 +5,7 @@
  * RouteQuery's latency is routing work and how much is transport, framework and event writes.
  * Usage: npm run bench:route-kernel [-- --queries 6400 --iterations 20000]
  */
-import { candidateOf } from '@fusion/contracts';
+import { buildBenchmarkQueries } from '@fusion/evaluation';
 import { generateDemoLogs } from '@fusion/ingestion';
 import { HashedNgramEmbedder } from '@fusion/shared/llm';
 import {
@@ -14,7 +14,8 @@ import {
   resolvePolicy,
   ROUTER_KINDS,
   trainRouter,
-  type RoutingSample,
+  embedQueries,
+  samplesFromBenchmark,
 } from '@fusion/routing';
 import { paperModels } from '../../test/fixtures/fusionbench/fusionbench-fixture';
 import { machine, percentile, progress, writeResults } from '../support';
@@ -27,24 +28,17 @@ function arg(name: string, fallback: number): number {
 const QUERIES = arg('queries', 6400);
 const ITERATIONS = arg('iterations', 20000);
 
-function main(): void {
+async function main(): Promise<void> {
   const demo = generateDemoLogs({ seed: 11, queries: QUERIES, models: paperModels() });
   const embedder = new HashedNgramEmbedder();
-  const train = demo.records.filter((r) => r.split !== 'test');
-  const samples: RoutingSample[] = train.map((r) => ({
-    queryId: r.queryId,
-    taskName: r.taskName,
-    taskDomain: r.taskDomain,
-    query: r.query,
-    candidate: candidateOf(r.llm, r.promptMode),
-    performance: r.performance ?? null,
-    costUsd: r.costUsd ?? null,
-    judgeScore: r.judgeScore ?? null,
-  }));
-  const vectors = new Map<string, Float32Array>();
-  for (const s of samples) if (!vectors.has(s.queryId)) vectors.set(s.queryId, embedder.embedOne(s.query));
-  const set = buildTrainingSet(samples, (id) => vectors.get(id), { embeddingSpace: embedder.id });
-  const texts = [...new Set(demo.records.filter((r) => r.split === 'test').map((r) => r.query))];
+  // The same path as `fusion bench`: records -> benchmark queries (split from the records) -> routing samples.
+  const { queries } = buildBenchmarkQueries(demo.records);
+  const train = queries.filter((q) => q.split === 'train');
+  const vectors = await embedQueries(embedder, train);
+  const set = buildTrainingSet(samplesFromBenchmark(train), (id) => vectors.get(id), {
+    embeddingSpace: embedder.id,
+  });
+  const texts = queries.filter((q) => q.split === 'test').map((q) => q.query);
   console.error(
     `${demo.records.length} records, ${set.queryIds.length} training queries x ${set.candidates.length} candidates; ${texts.length} test texts`,
   );
@@ -67,6 +61,7 @@ function main(): void {
   };
 
   const embed = time((i) => embedder.embedOne(texts[i % texts.length]!));
+  const embedded = texts.map((t) => embedder.embedOne(t));
   const rows: Record<
     string,
     {
@@ -81,7 +76,6 @@ function main(): void {
     const model = trainRouter(kind, set, undefined, 7);
     const trainS = (Date.now() - t0) / 1000;
     const policy = resolvePolicy({ scenario: 'balance' }, model.context.candidates);
-    const embedded = texts.map((t) => embedder.embedOne(t));
     rows[kind] = {
       train_s: Number(trainS.toFixed(1)),
       predict_and_rank: time((i) => decide(model, embedded[i % embedded.length]!, policy)),
@@ -127,4 +121,7 @@ function main(): void {
   console.error(`written: ${paths.json}, ${paths.md}`);
 }
 
-main();
+main().catch((err: unknown) => {
+  console.error(`bench/route kernel failed: ${(err as Error).message}`);
+  process.exit(1);
+});
