@@ -46,7 +46,8 @@ export class HashedNgramEmbedder implements Embedder {
   private readonly wordNgrams: boolean;
   /** FNV states after `c<n>:` for each n-gram size, for both seeds. */
   private readonly charPrefixes: [number, number][];
-  private counts: Uint32Array | null = null;
+  /** Counts per (index, sign), all zero between calls (embedOne resets what it touched). */
+  private readonly counts: Uint32Array;
   private readonly order: number[] = [];
 
   constructor(opts: HashedNgramOptions = {}) {
@@ -54,6 +55,7 @@ export class HashedNgramEmbedder implements Embedder {
     this.charNgrams = opts.charNgrams ?? [3, 4];
     this.wordNgrams = opts.wordNgrams ?? true;
     this.charPrefixes = this.charNgrams.map((n) => prefixStates(`c${n}:`));
+    this.counts = new Uint32Array(this.dimension * 2);
     this.id = `hashed-ngram-v1:d${this.dimension}:c${this.charNgrams.join('-')}:w${this.wordNgrams ? 1 : 0}`;
   }
 
@@ -65,7 +67,7 @@ export class HashedNgramEmbedder implements Embedder {
    */
   embedOne(text: string): Float32Array {
     const dim = this.dimension;
-    const counts = this.scratchCounts();
+    const counts = this.counts;
     const order = this.order;
     order.length = 0;
     const add = (h: number, hs: number): void => {
@@ -121,12 +123,6 @@ export class HashedNgramEmbedder implements Embedder {
     norm = Math.sqrt(norm);
     if (norm > 0) for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / norm;
     return v;
-  }
-
-  /** Counts per (index, sign), all zero between calls (embedOne resets what it touched). */
-  private scratchCounts(): Uint32Array {
-    this.counts ??= new Uint32Array(this.dimension * 2);
-    return this.counts;
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
