@@ -100,6 +100,15 @@ describe('routing e2e: RouteQuery, execution with fallback, log-back, and gated 
     decision: { chosen: string; ranked: { candidate: string }[]; routerVersion: number; reason: string };
   }> => unary(routing, 'RouteQuery', { tenant: TENANT, query: q, policy: { scenario: 'balance' }, mode: 1 });
 
+  // The registry commits a promotion before the serving replica swaps its in-memory champion (it reloads right after
+  // the commit): after ListRouters names a new champion, wait briefly until RouteQuery is served by it.
+  const servedBy = (version: number): Promise<void> =>
+    waitFor(
+      async () => (await decide('please solve this integral task')).decision.routerVersion === version,
+      10_000,
+      `v${version} to be served`,
+    );
+
   beforeAll(async () => {
     const infra = getInfra();
     db = await createTestDatabase('e2e_routing');
@@ -196,6 +205,7 @@ describe('routing e2e: RouteQuery, execution with fallback, log-back, and gated 
   it('logs of two tasks flow ingestion → Kafka → routing; auto-training registers and promotes v1', async () => {
     await send(logs('p1', ['math', 'code'], 40, 1));
     await waitFor(async () => (await listRouters()).champion?.version === 1, 120_000, 'v1 champion');
+    await servedBy(1);
     const res = await decide(`please solve this integral derivative equation prime matrix limit task`);
     expect(res.decision.chosen).toBe('model-a');
     expect(res.decision.routerVersion).toBe(1);
@@ -275,6 +285,7 @@ describe('routing e2e: RouteQuery, execution with fallback, log-back, and gated 
     // v1 never saw SQL queries; the new logs say model-c (the cheapest) is the one that answers them.
     await send(logs('p2', ['sql'], 40, 2));
     await waitFor(async () => (await listRouters()).champion?.version === 2, 120_000, 'v2 promoted');
+    await servedBy(2);
     expect(
       (await decide('please solve this select join table index groupby schema task')).decision.chosen,
     ).toBe('model-c');
